@@ -1,0 +1,20 @@
+//! The wire layer: generated protobuf stubs, Terraform's value encoding, schema and
+//! diagnostic types. Nothing above this layer touches generated code directly.
+
+/// Stubs generated from `proto/tfplugin6.proto`.
+#[allow(clippy::all, missing_docs)]
+pub mod tfplugin6 {
+    tonic::include_proto!("tfplugin6");
+}
+
+/// Stubs generated from `proto/plugin.proto` (go-plugin side services).
+#[allow(clippy::all, missing_docs)]
+pub mod go_plugin {
+    tonic::include_proto!("plugin");
+}
+
+/// Stubs generated from `proto/health.proto`.
+#[allow(clippy::all, missing_docs)]
+pub mod health {
+    tonic::include_proto!("grpc.health.v1");
+}
