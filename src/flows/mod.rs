@@ -1,1 +1,69 @@
-//! flows
+//! The flow engine: from a declared estate to the flows it needs.
+//!
+//! Pure Rust with no Terraform types, usable on its own:
+//!
+//! ```
+//! use panorama_provider::flows::{self, config::EstateConfig};
+//!
+//! let config: EstateConfig = serde_json::from_value(serde_json::json!({
+//!     "panorama": { "version": "10.2", "nodes": { "a": {}, "b": {} } },
+//! })).unwrap();
+//! let outcome = flows::compute(&config);
+//! let matrix = outcome.matrix.unwrap();
+//! assert!(matrix.flows.iter().any(|f| f.to_port == 28260));
+//! ```
+//!
+//! Pipeline: [`config`] (as declared) -> [`parse`] -> [`estate`] (checked) ->
+//! [`expand`] with the [`catalog`] -> flows -> [`views`] (rules, digest).
+
+pub mod catalog;
+pub mod config;
+pub mod diagnostic;
+pub mod estate;
+pub mod expand;
+pub mod matrix;
+pub mod parse;
+pub mod version;
+pub mod views;
+
+pub use diagnostic::{Diagnostic, Path, Severity, Step};
+pub use matrix::{Flow, FlowMatrix, Rule};
+
+use config::EstateConfig;
+use expand::Kind;
+
+/// What the engine makes of a declared estate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The flows, unless an error was found.
+    pub matrix: Option<FlowMatrix>,
+    /// Every error and warning, each pointing at the value at fault.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks `config` and, when it holds no error, computes its flows.
+pub fn compute(config: &EstateConfig) -> Outcome {
+    let (estate, diagnostics) = parse::parse(config);
+    let matrix = estate.map(|estate| {
+        let appliance = |kind: &str| {
+            [
+                Kind::Panorama,
+                Kind::LogCollector,
+                Kind::Firewall,
+                Kind::Wildfire,
+            ]
+            .iter()
+            .any(|k| k.name() == kind)
+        };
+        views::matrix(expand::flows(&estate), appliance)
+    });
+    Outcome {
+        matrix,
+        diagnostics,
+    }
+}
+
+/// Checks `config` without computing flows.
+pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
+    parse::parse(config).1
+}

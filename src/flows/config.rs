@@ -1,0 +1,152 @@
+//! The estate as the user declares it: the arguments of `panorama_flow_matrix`.
+//!
+//! These are plain serde types. The provider derives the Terraform schema (names, types,
+//! optional or required, descriptions) from them, so every doc comment on a field is the
+//! attribute's documentation. Values are kept as written (strings, numbers); checking and
+//! parsing them is the job of [`crate::flows::estate`].
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// Addresses per interface name (`mgt`, `eth1` .. `eth5`).
+pub type InterfaceAddresses = BTreeMap<String, Vec<String>>;
+
+/// A declared Palo Alto Networks estate whose network flows are computed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EstateConfig {
+    /// The Panorama management server: one node, or two for an HA pair.
+    pub panorama: PanoramaConfig,
+    /// Dedicated Log Collectors, keyed by name.
+    pub log_collectors: Option<BTreeMap<String, LogCollectorConfig>>,
+    /// Groups of managed firewalls, keyed by name. A group shares one PAN-OS version and
+    /// one log destination.
+    pub firewalls: Option<BTreeMap<String, FirewallGroupConfig>>,
+    /// WildFire appliances or appliance clusters managed by Panorama, keyed by name.
+    pub wildfire: Option<BTreeMap<String, WildfireConfig>>,
+    /// Declares Cortex Data Lake as a log destination.
+    pub cortex_data_lake: Option<CortexDataLakeConfig>,
+    /// External services Panorama talks to (or that talk to Panorama), keyed by service:
+    /// `admin`, `scp`, `smtp`, `tacacs_plus`, `dns`, `shared_services`, `kerberos`, `ntp`,
+    /// `snmp`, `ldap`, `updates`, `ztp`, `syslog`, `radius`, `nfs`, `autofocus`,
+    /// `traps_esm`, `interconnect`.
+    pub services: Option<BTreeMap<String, ServiceConfig>>,
+}
+
+/// Panorama itself.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PanoramaConfig {
+    /// Panorama software release, e.g. `10.2`, `10.2.4` or `11.1.4-h7`.
+    pub version: String,
+    /// Appliance model: `vm` (the virtual appliance, default), `m-100`, `m-200`, `m-300`,
+    /// `m-500`, `m-600` or `m-700`.
+    pub model: Option<String>,
+    /// `panorama` (default: Panorama has a local Log Collector) or `management-only`.
+    pub mode: Option<String>,
+    /// Collector Group of Panorama's local Log Collector (`panorama` mode only).
+    pub collector_group: Option<String>,
+    /// Whether HA peers encrypt their synchronisation (default `false`, the vendor default).
+    pub ha_encryption: Option<bool>,
+    /// Which interface carries each function; every function defaults to `mgt`.
+    pub interfaces: Option<PanoramaInterfaces>,
+    /// Panorama nodes keyed by name: one node, or two for an HA pair.
+    pub nodes: BTreeMap<String, NodeConfig>,
+}
+
+/// Interface assignment of Panorama's functions (`mgt` or `eth1` .. `eth5`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PanoramaInterfaces {
+    /// Interface that managed devices connect to for management (default `mgt`).
+    pub device_management: Option<String>,
+    /// Interface that receives logs from firewalls (default `mgt`).
+    pub log_collection: Option<String>,
+    /// Interface for Collector Group traffic between Log Collectors (default `mgt`).
+    pub collector_group: Option<String>,
+    /// Interface that serves software and content updates to devices (default `mgt`).
+    pub device_deployment: Option<String>,
+}
+
+/// One Panorama node.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NodeConfig {
+    /// Addresses (IPv4 or IPv6 hosts or CIDRs) of the node, keyed by interface name.
+    pub addresses: Option<InterfaceAddresses>,
+}
+
+/// A dedicated Log Collector.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogCollectorConfig {
+    /// Software release of the Log Collector, e.g. `10.2.4`.
+    pub version: String,
+    /// Collector Group the Log Collector belongs to.
+    pub collector_group: String,
+    /// Appliance model: `vm` (default), `m-100`, `m-200`, `m-300`, `m-500`, `m-600` or `m-700`.
+    pub model: Option<String>,
+    /// Which interface carries each function; every function defaults to `mgt`.
+    pub interfaces: Option<LogCollectorInterfaces>,
+    /// Addresses (IPv4 or IPv6 hosts or CIDRs) of the Log Collector, keyed by interface name.
+    pub addresses: Option<InterfaceAddresses>,
+}
+
+/// Interface assignment of a dedicated Log Collector's functions.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LogCollectorInterfaces {
+    /// Interface that receives logs from firewalls (default `mgt`).
+    pub log_collection: Option<String>,
+    /// Interface for Collector Group traffic between Log Collectors (default `mgt`).
+    pub collector_group: Option<String>,
+}
+
+/// A group of managed firewalls.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FirewallGroupConfig {
+    /// PAN-OS release of the firewalls in the group, e.g. `10.1`.
+    pub version: String,
+    /// Management addresses or CIDRs of the firewalls (IPv4 or IPv6).
+    pub addresses: Option<Vec<String>>,
+    /// Collector Group that receives the group's logs; without it, logs go to Panorama's
+    /// local Log Collector.
+    pub collector_group: Option<String>,
+    /// Whether the firewalls forward logs to Cortex Data Lake (default `false`).
+    pub cortex_data_lake: Option<bool>,
+}
+
+/// A WildFire appliance or appliance cluster.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WildfireConfig {
+    /// PAN-OS release of the WildFire appliances, e.g. `10.1`.
+    pub version: String,
+    /// Management addresses or CIDRs of the appliances (IPv4 or IPv6).
+    pub addresses: Option<Vec<String>>,
+}
+
+/// Cortex Data Lake.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CortexDataLakeConfig {
+    /// Addresses or CIDRs of the Cortex Data Lake endpoints, when known.
+    pub addresses: Option<Vec<String>>,
+}
+
+/// An external service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceConfig {
+    /// Addresses or CIDRs of the service (for `admin`: where administrators connect from).
+    pub addresses: Option<Vec<String>>,
+    /// Ports that replace the service's default ports, where the vendor allows it.
+    pub ports: Option<Vec<i64>>,
+    /// `syslog` only: `udp` (default), `tcp` or `ssl`.
+    pub transport: Option<String>,
+    /// Whether dedicated Log Collectors get the same flows as Panorama (default `false`).
+    pub include_log_collectors: Option<bool>,
+}

@@ -1,0 +1,275 @@
+//! The estate after checking: parsed versions, models, interfaces and addresses.
+//!
+//! Built from [`crate::flows::config::EstateConfig`] by [`crate::flows::parse`]; the rule
+//! catalog only ever sees values that passed those checks.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use ipnet::IpNet;
+
+use super::version::Version;
+
+/// A checked estate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Estate {
+    /// Panorama and its nodes.
+    pub panorama: Panorama,
+    /// Dedicated Log Collectors, sorted by name.
+    pub log_collectors: Vec<LogCollector>,
+    /// Firewall groups, sorted by name.
+    pub firewalls: Vec<FirewallGroup>,
+    /// WildFire appliances or clusters, sorted by name.
+    pub wildfire: Vec<Wildfire>,
+    /// Cortex Data Lake, when declared.
+    pub cortex_data_lake: Option<CortexDataLake>,
+}
+
+/// Panorama: one node or an HA pair sharing model, mode and version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panorama {
+    /// Software release.
+    pub version: Version,
+    /// Appliance model.
+    pub model: Model,
+    /// Whether Panorama runs its own Log Collector.
+    pub mode: Mode,
+    /// Collector Group of the local Log Collector (meaningful in `panorama` mode only).
+    pub collector_group: Option<String>,
+    /// Whether HA synchronisation is encrypted.
+    pub ha_encryption: bool,
+    /// Interface of each function.
+    pub interfaces: Interfaces,
+    /// The nodes, sorted by name.
+    pub nodes: Vec<Node>,
+}
+
+/// One Panorama node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Name from the configuration.
+    pub name: String,
+    /// Addresses per interface.
+    pub addresses: Addresses,
+}
+
+/// A dedicated Log Collector.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LogCollector {
+    /// Name from the configuration.
+    pub name: String,
+    /// Software release.
+    pub version: Version,
+    /// Appliance model.
+    pub model: Model,
+    /// Collector Group it belongs to.
+    pub collector_group: String,
+    /// Interface of each function.
+    pub interfaces: Interfaces,
+    /// Addresses per interface.
+    pub addresses: Addresses,
+}
+
+/// A group of managed firewalls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FirewallGroup {
+    /// Name from the configuration.
+    pub name: String,
+    /// PAN-OS release.
+    pub version: Version,
+    /// Management addresses.
+    pub addresses: Vec<IpNet>,
+    /// Collector Group receiving the group's logs.
+    pub collector_group: Option<String>,
+    /// Whether the group forwards logs to Cortex Data Lake.
+    pub cortex_data_lake: bool,
+}
+
+/// A WildFire appliance or cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Wildfire {
+    /// Name from the configuration.
+    pub name: String,
+    /// PAN-OS release.
+    pub version: Version,
+    /// Management addresses.
+    pub addresses: Vec<IpNet>,
+}
+
+/// Cortex Data Lake.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CortexDataLake {
+    /// Endpoint addresses, when known.
+    pub addresses: Vec<IpNet>,
+}
+
+/// Addresses of an appliance per interface, each list sorted and without duplicates.
+pub type Addresses = BTreeMap<Interface, Vec<IpNet>>;
+
+/// Panorama and Log Collector appliance models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Model {
+    /// The Panorama virtual appliance.
+    Vm,
+    /// M-100.
+    M100,
+    /// M-200.
+    M200,
+    /// M-300.
+    M300,
+    /// M-500.
+    M500,
+    /// M-600.
+    M600,
+    /// M-700.
+    M700,
+}
+
+impl Model {
+    /// Every model with its configuration name.
+    pub const ALL: [(Model, &'static str); 7] = [
+        (Model::Vm, "vm"),
+        (Model::M100, "m-100"),
+        (Model::M200, "m-200"),
+        (Model::M300, "m-300"),
+        (Model::M500, "m-500"),
+        (Model::M600, "m-600"),
+        (Model::M700, "m-700"),
+    ];
+
+    /// The model named `name` in the configuration.
+    pub fn from_name(name: &str) -> Option<Model> {
+        Model::ALL.iter().find(|(_, n)| *n == name).map(|(m, _)| *m)
+    }
+
+    /// Whether this is a hardware M-Series appliance.
+    pub fn is_m_series(self) -> bool {
+        self != Model::Vm
+    }
+
+    /// Number of data interfaces (`eth1` .. `ethN`) besides MGT.
+    pub fn data_interfaces(self) -> u8 {
+        match self {
+            Model::Vm => 0,
+            Model::M100 => 3,
+            _ => 5,
+        }
+    }
+}
+
+impl fmt::Display for Model {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = Model::ALL
+            .iter()
+            .find(|(m, _)| m == self)
+            .map_or("?", |(_, n)| n);
+        f.write_str(name)
+    }
+}
+
+/// Whether Panorama collects logs itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Panorama mode: a local Log Collector receives logs.
+    Panorama,
+    /// Management only: logs go to dedicated Log Collectors.
+    ManagementOnly,
+}
+
+/// A Panorama appliance interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Interface {
+    /// The management interface.
+    Mgt,
+    /// Data interface `ethN` (1 to 5).
+    Eth(u8),
+}
+
+impl Interface {
+    /// The interface named `name` (`mgt`, `eth1` .. `eth5`).
+    pub fn from_name(name: &str) -> Option<Interface> {
+        match name {
+            "mgt" => Some(Interface::Mgt),
+            "eth1" => Some(Interface::Eth(1)),
+            "eth2" => Some(Interface::Eth(2)),
+            "eth3" => Some(Interface::Eth(3)),
+            "eth4" => Some(Interface::Eth(4)),
+            "eth5" => Some(Interface::Eth(5)),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Interface {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Interface::Mgt => f.write_str("mgt"),
+            Interface::Eth(n) => write!(f, "eth{n}"),
+        }
+    }
+}
+
+/// What traffic an interface carries, in the vendor's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Function {
+    /// HA and administrator access: always MGT.
+    Management,
+    /// Managing firewalls, Log Collectors and WildFire.
+    DeviceManagement,
+    /// Receiving logs.
+    LogCollection,
+    /// Collector Group communication.
+    CollectorGroup,
+    /// Serving software and content updates.
+    DeviceDeployment,
+}
+
+impl Function {
+    /// The configuration name of a movable function.
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Management => "management",
+            Function::DeviceManagement => "device_management",
+            Function::LogCollection => "log_collection",
+            Function::CollectorGroup => "collector_group",
+            Function::DeviceDeployment => "device_deployment",
+        }
+    }
+}
+
+/// Which interface carries each movable function; all default to MGT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interfaces {
+    /// Device management.
+    pub device_management: Interface,
+    /// Log collection.
+    pub log_collection: Interface,
+    /// Collector Group communication.
+    pub collector_group: Interface,
+    /// Software and content updates.
+    pub device_deployment: Interface,
+}
+
+impl Default for Interfaces {
+    fn default() -> Self {
+        Interfaces {
+            device_management: Interface::Mgt,
+            log_collection: Interface::Mgt,
+            collector_group: Interface::Mgt,
+            device_deployment: Interface::Mgt,
+        }
+    }
+}
+
+impl Interfaces {
+    /// The interface that carries `function`.
+    pub fn carrying(&self, function: Function) -> Interface {
+        match function {
+            Function::Management => Interface::Mgt,
+            Function::DeviceManagement => self.device_management,
+            Function::LogCollection => self.log_collection,
+            Function::CollectorGroup => self.collector_group,
+            Function::DeviceDeployment => self.device_deployment,
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! Applies the rule catalog to a checked estate: every rule, every pair, every port
+//! becomes a flow; rules that produce the same flow merge into one.
+
+use std::collections::BTreeMap;
+
+use ipnet::IpNet;
+
+use super::catalog::{BandOf, Peers, Protocol, Rule, MANAGED_ESTATE};
+use super::estate::{Addresses, Estate, Function, Interface, Interfaces, Mode};
+use super::matrix::Flow;
+use super::version::Version;
+
+/// Kinds of endpoint, as named in outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A Panorama node.
+    Panorama,
+    /// A dedicated Log Collector.
+    LogCollector,
+    /// A firewall group.
+    Firewall,
+    /// A WildFire appliance or cluster.
+    Wildfire,
+    /// Cortex Data Lake.
+    CortexDataLake,
+    /// An external service.
+    Service,
+}
+
+impl Kind {
+    /// The name used in outputs and as the endpoint prefix.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Panorama => "panorama",
+            Kind::LogCollector => "log_collector",
+            Kind::Firewall => "firewall",
+            Kind::Wildfire => "wildfire",
+            Kind::CortexDataLake => "cortex_data_lake",
+            Kind::Service => "service",
+        }
+    }
+
+    /// Whether the endpoint is a declared appliance that a security group can protect.
+    pub fn is_appliance(self) -> bool {
+        matches!(
+            self,
+            Kind::Panorama | Kind::LogCollector | Kind::Firewall | Kind::Wildfire
+        )
+    }
+}
+
+/// Where a party's addresses come from.
+#[derive(Debug, Clone, Copy)]
+enum Reach<'e> {
+    /// A Panorama appliance: its functions sit on interfaces, each with addresses.
+    Interfaces(&'e Interfaces, &'e Addresses),
+    /// Anything else: one address list, no interface.
+    Flat(&'e [IpNet]),
+}
+
+/// One end of a pair, before a rule picks the interface.
+#[derive(Debug, Clone)]
+struct Party<'e> {
+    name: String,
+    kind: Kind,
+    version: &'e Version,
+    reach: Reach<'e>,
+}
+
+/// One end of a flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Endpoint {
+    name: String,
+    kind: Kind,
+    interface: Option<Interface>,
+    addresses: Vec<IpNet>,
+}
+
+impl Party<'_> {
+    fn endpoint(&self, function: Function) -> Endpoint {
+        let (interface, addresses) = match self.reach {
+            Reach::Interfaces(interfaces, addresses) => {
+                let interface = interfaces.carrying(function);
+                (
+                    Some(interface),
+                    addresses.get(&interface).cloned().unwrap_or_default(),
+                )
+            }
+            Reach::Flat(addresses) => (None, addresses.to_vec()),
+        };
+        Endpoint {
+            name: self.name.clone(),
+            kind: self.kind,
+            interface,
+            addresses,
+        }
+    }
+}
+
+/// The parties of an estate, each built once.
+struct Parties<'e> {
+    estate: &'e Estate,
+    panorama: Vec<Party<'e>>,
+    log_collectors: Vec<(Party<'e>, &'e str)>,
+    firewalls: Vec<(Party<'e>, Option<&'e str>)>,
+    wildfire: Vec<Party<'e>>,
+}
+
+impl<'e> Parties<'e> {
+    fn new(estate: &'e Estate) -> Self {
+        let pano = &estate.panorama;
+        Parties {
+            estate,
+            panorama: pano
+                .nodes
+                .iter()
+                .map(|node| Party {
+                    name: format!("panorama.{}", node.name),
+                    kind: Kind::Panorama,
+                    version: &pano.version,
+                    reach: Reach::Interfaces(&pano.interfaces, &node.addresses),
+                })
+                .collect(),
+            log_collectors: estate
+                .log_collectors
+                .iter()
+                .map(|lc| {
+                    let party = Party {
+                        name: format!("log_collector.{}", lc.name),
+                        kind: Kind::LogCollector,
+                        version: &lc.version,
+                        reach: Reach::Interfaces(&lc.interfaces, &lc.addresses),
+                    };
+                    (party, lc.collector_group.as_str())
+                })
+                .collect(),
+            firewalls: estate
+                .firewalls
+                .iter()
+                .map(|fw| {
+                    let party = Party {
+                        name: format!("firewall.{}", fw.name),
+                        kind: Kind::Firewall,
+                        version: &fw.version,
+                        reach: Reach::Flat(&fw.addresses),
+                    };
+                    (party, fw.collector_group.as_deref())
+                })
+                .collect(),
+            wildfire: estate
+                .wildfire
+                .iter()
+                .map(|wf| Party {
+                    name: format!("wildfire.{}", wf.name),
+                    kind: Kind::Wildfire,
+                    version: &wf.version,
+                    reach: Reach::Flat(&wf.addresses),
+                })
+                .collect(),
+        }
+    }
+
+    /// The collectors of Collector Group `group`: its dedicated Log Collectors, plus every
+    /// Panorama node when Panorama runs in `panorama` mode and names the group.
+    fn collectors(&self, group: &str) -> Vec<&Party<'e>> {
+        let pano = &self.estate.panorama;
+        let local = pano.mode == Mode::Panorama && pano.collector_group.as_deref() == Some(group);
+        let nodes = self.panorama.iter().filter(|_| local);
+        let dedicated = self
+            .log_collectors
+            .iter()
+            .filter(|(_, g)| *g == group)
+            .map(|(p, _)| p);
+        nodes.chain(dedicated).collect()
+    }
+
+    /// Names of every Collector Group that has a collector, sorted.
+    fn collector_groups(&self) -> Vec<&'e str> {
+        let pano = &self.estate.panorama;
+        let local = pano
+            .collector_group
+            .as_deref()
+            .filter(|_| pano.mode == Mode::Panorama);
+        let mut groups: Vec<&str> = self
+            .log_collectors
+            .iter()
+            .map(|(_, g)| *g)
+            .chain(local)
+            .collect();
+        groups.sort_unstable();
+        groups.dedup();
+        groups
+    }
+
+    /// Each source paired with each Panorama node.
+    fn to_panorama<'a>(
+        &'a self,
+        sources: impl Iterator<Item = &'a Party<'e>>,
+    ) -> Vec<Pair<'a, 'e>> {
+        sources
+            .flat_map(|source| self.panorama.iter().map(move |node| (source, node)))
+            .collect()
+    }
+
+    /// The (source, destination) pairs a rule connects.
+    fn pairs(&self, peers: Peers) -> Vec<Pair<'_, 'e>> {
+        let pano = &self.estate.panorama;
+        let firewalls = self.firewalls.iter();
+        let log_collectors = self.log_collectors.iter().map(|(party, _)| party);
+        match peers {
+            Peers::HaPeers { encrypted } => match self.panorama.as_slice() {
+                [a, b] if pano.ha_encryption == encrypted => vec![(a, b), (b, a)],
+                _ => Vec::new(),
+            },
+            Peers::FirewallsToPanorama => self.to_panorama(firewalls.map(|(party, _)| party)),
+            Peers::FirewallLogsToPanorama if pano.mode == Mode::Panorama => self.to_panorama(
+                firewalls
+                    .filter(|(_, group)| group.is_none())
+                    .map(|(party, _)| party),
+            ),
+            Peers::FirewallLogsToPanorama => Vec::new(),
+            Peers::FirewallLogsToCollectors => firewalls
+                .filter_map(|(party, group)| Some((party, (*group)?)))
+                .flat_map(|(party, group)| {
+                    self.collectors(group).into_iter().map(move |c| (party, c))
+                })
+                .collect(),
+            Peers::LogCollectorsToPanorama => self.to_panorama(log_collectors),
+            Peers::DevicesToPanorama => self.to_panorama(
+                firewalls
+                    .map(|(party, _)| party)
+                    .chain(log_collectors)
+                    .chain(&self.wildfire),
+            ),
+            Peers::CollectorGroupMembers => {
+                let mut pairs = Vec::new();
+                for group in self.collector_groups() {
+                    let members = self.collectors(group);
+                    for &a in &members {
+                        pairs.extend(members.iter().filter(|b| b.name != a.name).map(|&b| (a, b)));
+                    }
+                }
+                pairs
+            }
+            Peers::WildfireToPanorama => self.to_panorama(self.wildfire.iter()),
+        }
+    }
+}
+
+/// A source and a destination.
+type Pair<'a, 'e> = (&'a Party<'e>, &'a Party<'e>);
+
+/// A flow while rules are still merging into it.
+struct Draft {
+    source: Endpoint,
+    destination: Endpoint,
+    protocol: Protocol,
+    ports: (u16, u16),
+    applications: Vec<&'static str>,
+    purposes: Vec<&'static str>,
+    descriptions: Vec<String>,
+}
+
+/// Pushes `item` unless it is already there, keeping first-seen order.
+fn push_new<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// Every flow of the estate, sorted by key.
+pub fn flows(estate: &Estate) -> Vec<Flow> {
+    let parties = Parties::new(estate);
+    let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
+    for rule in MANAGED_ESTATE {
+        for (source, destination) in parties.pairs(rule.peers) {
+            let version = match rule.band_of {
+                BandOf::Source => source.version,
+                BandOf::Destination => destination.version,
+            };
+            for &port in rule.ports[version.band().index()] {
+                add(
+                    &mut drafts,
+                    rule,
+                    source,
+                    destination,
+                    version,
+                    (port, port),
+                );
+            }
+        }
+    }
+    drafts
+        .into_iter()
+        .map(|(key, draft)| draft.finish(key))
+        .collect()
+}
+
+fn add(
+    drafts: &mut BTreeMap<String, Draft>,
+    rule: &Rule,
+    source: &Party<'_>,
+    destination: &Party<'_>,
+    version: &Version,
+    ports: (u16, u16),
+) {
+    let source = source.endpoint(rule.source_function);
+    let destination = destination.endpoint(rule.destination_function);
+    let key = flow_key(&source, &destination, rule.protocol, ports);
+    let draft = drafts.entry(key).or_insert_with(|| Draft {
+        source,
+        destination,
+        protocol: rule.protocol,
+        ports,
+        applications: Vec::new(),
+        purposes: Vec::new(),
+        descriptions: Vec::new(),
+    });
+    push_new(&mut draft.applications, rule.application);
+    push_new(&mut draft.purposes, rule.purpose);
+    push_new(
+        &mut draft.descriptions,
+        format!(
+            "{} [{}].",
+            rule.why.replace("{version}", &version.to_string()),
+            rule.id
+        ),
+    );
+}
+
+/// The stable key of a flow: `source[@interface]>destination[@interface]:protocol:ports`.
+/// Names never contain `@`, `>` or `:`, so keys are unambiguous.
+fn flow_key(
+    source: &Endpoint,
+    destination: &Endpoint,
+    protocol: Protocol,
+    ports: (u16, u16),
+) -> String {
+    let end = |e: &Endpoint| match e.interface {
+        Some(interface) => format!("{}@{interface}", e.name),
+        None => e.name.clone(),
+    };
+    let ports = match ports {
+        (from, to) if from == to => from.to_string(),
+        (from, to) => format!("{from}-{to}"),
+    };
+    format!(
+        "{}>{}:{}:{ports}",
+        end(source),
+        end(destination),
+        protocol.name()
+    )
+}
+
+impl Draft {
+    fn finish(self, key: String) -> Flow {
+        let cidrs = |addresses: &[IpNet]| addresses.iter().map(ToString::to_string).collect();
+        let interface = |e: &Endpoint| e.interface.map(|i| i.to_string());
+        Flow {
+            key,
+            source: self.source.name.clone(),
+            source_kind: self.source.kind.name().to_owned(),
+            source_interface: interface(&self.source),
+            source_addresses: cidrs(&self.source.addresses),
+            destination: self.destination.name.clone(),
+            destination_kind: self.destination.kind.name().to_owned(),
+            destination_interface: interface(&self.destination),
+            destination_addresses: cidrs(&self.destination.addresses),
+            protocol: self.protocol.name().to_owned(),
+            from_port: self.ports.0,
+            to_port: self.ports.1,
+            application: self.applications.join(","),
+            purpose: self.purposes.join(","),
+            description: self.descriptions.join(" "),
+        }
+    }
+}

@@ -1,0 +1,370 @@
+//! From the declared estate to a checked [`Estate`]: every value is parsed once, and every
+//! value that does not parse becomes a [`Diagnostic`] at its own path.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::config::{EstateConfig, InterfaceAddresses, LogCollectorInterfaces, PanoramaInterfaces};
+use super::diagnostic::{Diagnostic, Path};
+use super::estate::{
+    Addresses, CortexDataLake, Estate, FirewallGroup, Interface, Interfaces, LogCollector, Mode,
+    Model, Node, Panorama, Wildfire,
+};
+use super::version::Version;
+
+/// Parses `config`. The estate is returned only when no error was found; warnings may
+/// accompany it.
+pub fn parse(config: &EstateConfig) -> (Option<Estate>, Vec<Diagnostic>) {
+    let mut parser = Parser::default();
+    let estate = parser.estate(config);
+    let failed = parser.diagnostics.iter().any(Diagnostic::is_error);
+    (estate.filter(|_| !failed), parser.diagnostics)
+}
+
+/// Collects diagnostics while parsing; each method returns `None` for a value it refused.
+#[derive(Default)]
+struct Parser {
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl Parser {
+    fn estate(&mut self, config: &EstateConfig) -> Option<Estate> {
+        let root = Path::root();
+        let panorama = self.panorama(config, &root.attr("panorama"));
+        let log_collectors = self.each(
+            &config.log_collectors,
+            &root.attr("log_collectors"),
+            |p, name, lc, path| {
+                Some(LogCollector {
+                    name: name.to_owned(),
+                    version: p.version(&lc.version, &path.attr("version"))?,
+                    model: p.model(lc.model.as_deref(), &path.attr("model"))?,
+                    collector_group: p.name(&lc.collector_group, &path.attr("collector_group"))?,
+                    interfaces: p.log_collector_interfaces(
+                        lc.interfaces.as_ref(),
+                        &path.attr("interfaces"),
+                    )?,
+                    addresses: p
+                        .interface_addresses(lc.addresses.as_ref(), &path.attr("addresses"))?,
+                })
+            },
+        );
+        let firewalls = self.each(
+            &config.firewalls,
+            &root.attr("firewalls"),
+            |p, name, fw, path| {
+                let collector_group = match &fw.collector_group {
+                    Some(group) => Some(p.name(group, &path.attr("collector_group"))?),
+                    None => None,
+                };
+                Some(FirewallGroup {
+                    name: name.to_owned(),
+                    version: p.version(&fw.version, &path.attr("version"))?,
+                    addresses: p.addresses(fw.addresses.as_deref(), &path.attr("addresses"))?,
+                    collector_group,
+                    cortex_data_lake: fw.cortex_data_lake.unwrap_or(false),
+                })
+            },
+        );
+        let wildfire = self.each(
+            &config.wildfire,
+            &root.attr("wildfire"),
+            |p, name, wf, path| {
+                Some(Wildfire {
+                    name: name.to_owned(),
+                    version: p.version(&wf.version, &path.attr("version"))?,
+                    addresses: p.addresses(wf.addresses.as_deref(), &path.attr("addresses"))?,
+                })
+            },
+        );
+        let cortex_data_lake = match &config.cortex_data_lake {
+            Some(cdl) => Some(CortexDataLake {
+                addresses: self.addresses(
+                    cdl.addresses.as_deref(),
+                    &root.attr("cortex_data_lake").attr("addresses"),
+                )?,
+            }),
+            None => None,
+        };
+        Some(Estate {
+            panorama: panorama?,
+            log_collectors: log_collectors?,
+            firewalls: firewalls?,
+            wildfire: wildfire?,
+            cortex_data_lake,
+        })
+    }
+
+    fn panorama(&mut self, config: &EstateConfig, path: &Path) -> Option<Panorama> {
+        let pano = &config.panorama;
+        let version = self.version(&pano.version, &path.attr("version"));
+        let model = self.model(pano.model.as_deref(), &path.attr("model"));
+        let mode = self.mode(pano.mode.as_deref(), &path.attr("mode"));
+        let collector_group = match &pano.collector_group {
+            Some(group) => self.name(group, &path.attr("collector_group")).map(Some),
+            None => Some(None),
+        };
+        let interfaces =
+            self.panorama_interfaces(pano.interfaces.as_ref(), &path.attr("interfaces"));
+        let nodes = self.nodes(&pano.nodes, &path.attr("nodes"));
+        Some(Panorama {
+            version: version?,
+            model: model?,
+            mode: mode?,
+            collector_group: collector_group?,
+            ha_encryption: pano.ha_encryption.unwrap_or(false),
+            interfaces: interfaces?,
+            nodes: nodes?,
+        })
+    }
+
+    fn nodes(
+        &mut self,
+        nodes: &BTreeMap<String, super::config::NodeConfig>,
+        path: &Path,
+    ) -> Option<Vec<Node>> {
+        if nodes.is_empty() || nodes.len() > 2 {
+            self.diagnostics.push(Diagnostic::error(
+                path.clone(),
+                "Panorama needs one or two nodes",
+                format!(
+                    "{} nodes are declared. Declare one node for a standalone Panorama, or two for an HA pair; Panorama HA has exactly two peers.",
+                    nodes.len()
+                ),
+            ));
+            return None;
+        }
+        self.each(&Some(nodes.clone()), path, |p, name, node, path| {
+            Some(Node {
+                name: name.to_owned(),
+                addresses: p
+                    .interface_addresses(node.addresses.as_ref(), &path.attr("addresses"))?,
+            })
+        })
+    }
+
+    /// Parses every element of an optional map, checking its key as a name. Keeps going
+    /// after a bad element so that every problem is reported at once.
+    fn each<C, T>(
+        &mut self,
+        map: &Option<BTreeMap<String, C>>,
+        path: &Path,
+        mut parse: impl FnMut(&mut Self, &str, &C, &Path) -> Option<T>,
+    ) -> Option<Vec<T>> {
+        let mut parsed = Vec::new();
+        let mut ok = true;
+        for (name, config) in map.iter().flatten() {
+            let element = path.key(name);
+            let named = self.name(name, &element).is_some();
+            match parse(self, name, config, &element) {
+                Some(value) if named => parsed.push(value),
+                _ => ok = false,
+            }
+        }
+        ok.then_some(parsed)
+    }
+
+    fn version(&mut self, text: &str, path: &Path) -> Option<Version> {
+        match text.parse() {
+            Ok(version) => Some(version),
+            Err(error) => {
+                self.diagnostics.push(Diagnostic::error(
+                    path.clone(),
+                    "Invalid version",
+                    format!(
+                        "`{text}` is not a Panorama or PAN-OS release: {error}. Write MAJOR.MINOR or MAJOR.MINOR.PATCH, optionally with a hotfix suffix, such as `10.2`, `8.0.5` or `11.1.4-h7` (5.0 or later)."
+                    ),
+                ));
+                None
+            }
+        }
+    }
+
+    fn name(&mut self, name: &str, path: &Path) -> Option<String> {
+        let valid = !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+        if valid {
+            return Some(name.to_owned());
+        }
+        self.diagnostics.push(Diagnostic::error(
+            path.clone(),
+            "Invalid name",
+            format!("`{name}` is not a valid name. Names are non-empty and use only letters, digits, `_`, `-` and `.`."),
+        ));
+        None
+    }
+
+    fn model(&mut self, name: Option<&str>, path: &Path) -> Option<Model> {
+        let Some(name) = name else {
+            return Some(Model::Vm);
+        };
+        if let Some(model) = Model::from_name(name) {
+            return Some(model);
+        }
+        let accepted: Vec<String> = Model::ALL.iter().map(|(_, n)| format!("`{n}`")).collect();
+        self.diagnostics.push(Diagnostic::error(
+            path.clone(),
+            "Unknown model",
+            format!(
+                "`{name}` is not a Panorama model. Accepted: {}.",
+                accepted.join(", ")
+            ),
+        ));
+        None
+    }
+
+    fn mode(&mut self, name: Option<&str>, path: &Path) -> Option<Mode> {
+        match name {
+            None | Some("panorama") => Some(Mode::Panorama),
+            Some("management-only") => Some(Mode::ManagementOnly),
+            Some(other) => {
+                self.diagnostics.push(Diagnostic::error(
+                    path.clone(),
+                    "Unknown Panorama mode",
+                    format!("`{other}` is not a Panorama mode. Accepted: `panorama` (with a local Log Collector, the default) or `management-only`."),
+                ));
+                None
+            }
+        }
+    }
+
+    fn interface(&mut self, name: Option<&str>, path: &Path) -> Option<Interface> {
+        let Some(name) = name else {
+            return Some(Interface::Mgt);
+        };
+        if let Some(interface) = Interface::from_name(name) {
+            return Some(interface);
+        }
+        self.diagnostics.push(Diagnostic::error(
+            path.clone(),
+            "Unknown interface",
+            format!("`{name}` is not a Panorama interface. Accepted: `mgt`, `eth1`, `eth2`, `eth3`, `eth4`, `eth5`."),
+        ));
+        None
+    }
+
+    fn panorama_interfaces(
+        &mut self,
+        config: Option<&PanoramaInterfaces>,
+        path: &Path,
+    ) -> Option<Interfaces> {
+        let Some(config) = config else {
+            return Some(Interfaces::default());
+        };
+        let device_management = self.interface(
+            config.device_management.as_deref(),
+            &path.attr("device_management"),
+        );
+        let log_collection = self.interface(
+            config.log_collection.as_deref(),
+            &path.attr("log_collection"),
+        );
+        let collector_group = self.interface(
+            config.collector_group.as_deref(),
+            &path.attr("collector_group"),
+        );
+        let device_deployment = self.interface(
+            config.device_deployment.as_deref(),
+            &path.attr("device_deployment"),
+        );
+        Some(Interfaces {
+            device_management: device_management?,
+            log_collection: log_collection?,
+            collector_group: collector_group?,
+            device_deployment: device_deployment?,
+        })
+    }
+
+    fn log_collector_interfaces(
+        &mut self,
+        config: Option<&LogCollectorInterfaces>,
+        path: &Path,
+    ) -> Option<Interfaces> {
+        let Some(config) = config else {
+            return Some(Interfaces::default());
+        };
+        let log_collection = self.interface(
+            config.log_collection.as_deref(),
+            &path.attr("log_collection"),
+        );
+        let collector_group = self.interface(
+            config.collector_group.as_deref(),
+            &path.attr("collector_group"),
+        );
+        Some(Interfaces {
+            log_collection: log_collection?,
+            collector_group: collector_group?,
+            ..Interfaces::default()
+        })
+    }
+
+    fn interface_addresses(
+        &mut self,
+        config: Option<&InterfaceAddresses>,
+        path: &Path,
+    ) -> Option<Addresses> {
+        let mut addresses = Addresses::new();
+        let mut ok = true;
+        for (name, list) in config.into_iter().flatten() {
+            let element = path.key(name);
+            let interface = self.interface(Some(name), &element);
+            let list = self.addresses(Some(list), &element);
+            match (interface, list) {
+                (Some(interface), Some(list)) => {
+                    addresses.insert(interface, list);
+                }
+                _ => ok = false,
+            }
+        }
+        ok.then_some(addresses)
+    }
+
+    /// Parses an address list: hosts become /32 or /128, the result is sorted and deduplicated.
+    fn addresses(&mut self, list: Option<&[String]>, path: &Path) -> Option<Vec<IpNet>> {
+        let mut parsed = Vec::new();
+        let mut ok = true;
+        for (index, text) in list.into_iter().flatten().enumerate() {
+            match self.address(text, &path.index(index)) {
+                Some(net) => parsed.push(net),
+                None => ok = false,
+            }
+        }
+        parsed.sort();
+        parsed.dedup();
+        ok.then_some(parsed)
+    }
+
+    fn address(&mut self, text: &str, path: &Path) -> Option<IpNet> {
+        if let Ok(host) = text.parse::<IpAddr>() {
+            return Some(IpNet::from(host));
+        }
+        match text.parse::<IpNet>() {
+            Ok(net) if net.trunc() == net => Some(net),
+            Ok(net) => {
+                let host = IpNet::from(net.addr());
+                self.diagnostics.push(Diagnostic::error(
+                    path.clone(),
+                    "CIDR has host bits set",
+                    format!(
+                        "`{text}` has bits set after its /{} prefix. Write `{}` for the network, or `{host}` for the single host.",
+                        net.prefix_len(),
+                        net.trunc()
+                    ),
+                ));
+                None
+            }
+            Err(_) => {
+                self.diagnostics.push(Diagnostic::error(
+                    path.clone(),
+                    "Invalid address",
+                    format!("`{text}` is not an IPv4 or IPv6 address or CIDR. Examples: `10.0.0.5`, `10.0.0.0/24`, `2001:db8::5`, `2001:db8::/64`."),
+                ));
+                None
+            }
+        }
+    }
+}
