@@ -1,1 +1,11 @@
-//! provider
+//! The provider: tfplugin6 calls answered for the `panorama_flow_matrix` data source.
+//!
+//! This layer turns wire values into the engine's types and back; the engine itself
+//! ([`crate::flows`]) knows nothing of Terraform.
+
+pub mod convert;
+pub mod flow_matrix;
+pub mod schema;
+mod service;
+
+pub use service::FlowMatrixProvider;

@@ -1,0 +1,96 @@
+//! The `panorama_flow_matrix` data source: validation and read.
+
+use crate::flows;
+use crate::tfproto::{msgpack, tfplugin6::DynamicValue, AttributePath, Diagnostic, Schema, Type, Value};
+
+use super::convert;
+use super::schema::{self, SchemaError};
+
+/// The data source, with its schema derived once.
+#[derive(Debug, Clone)]
+pub struct FlowMatrixDataSource {
+    schema: Schema,
+    value_type: Type,
+    computed: Vec<String>,
+}
+
+impl FlowMatrixDataSource {
+    /// Derives the schema from the engine's types.
+    pub fn new() -> Result<Self, SchemaError> {
+        let schema = schema::data_source_schema()?;
+        let value_type = schema.block.value_type();
+        let computed = schema::computed_attribute_names()?;
+        Ok(FlowMatrixDataSource { schema, value_type, computed })
+    }
+
+    /// The Terraform schema.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    fn decode(&self, config: Option<&DynamicValue>) -> Result<Value, Diagnostic> {
+        let config = config.ok_or_else(|| Diagnostic::error("Missing configuration", "Terraform sent no configuration."))?;
+        msgpack::decode_dynamic_value(config, &self.value_type).map_err(|error| {
+            Diagnostic::error("Unreadable configuration", format!("The configuration could not be decoded: {error}."))
+        })
+    }
+
+    /// Checks a configuration that may still hold unknown values. Checks that rest on an
+    /// unknown value are left for later, when Terraform knows it.
+    pub fn validate(&self, config: Option<&DynamicValue>) -> Vec<Diagnostic> {
+        let config = match self.decode(config) {
+            Ok(config) => config,
+            Err(diagnostic) => return vec![diagnostic],
+        };
+        let unknown = config.unknown_paths();
+        let known = config.replace_unknowns_with_zero(&self.value_type);
+        let estate = match convert::estate_config(&known, &self.computed) {
+            Ok(estate) => estate,
+            Err(diagnostic) => return vec![diagnostic],
+        };
+        flows::check(&estate)
+            .iter()
+            .filter(|found| {
+                let rests_on_unknown = |path: &flows::Path| {
+                    let path = convert::attribute_path(path);
+                    unknown.iter().any(|u: &AttributePath| convert::overlaps(u, &path))
+                };
+                !found.paths().any(rests_on_unknown)
+            })
+            .map(convert::diagnostic)
+            .collect()
+    }
+
+    /// Computes the flows of a wholly known configuration and returns the new state.
+    pub fn read(&self, config: Option<&DynamicValue>) -> (Option<DynamicValue>, Vec<Diagnostic>) {
+        let config = match self.decode(config) {
+            Ok(config) => config,
+            Err(diagnostic) => return (None, vec![diagnostic]),
+        };
+        if !config.is_known() {
+            let detail = "Terraform asked to read the data source before every argument was known; \
+                          this is a bug in Terraform or the provider.";
+            return (None, vec![Diagnostic::error("Configuration not yet known", detail)]);
+        }
+        let estate = match convert::estate_config(&config, &self.computed) {
+            Ok(estate) => estate,
+            Err(diagnostic) => return (None, vec![diagnostic]),
+        };
+        let outcome = flows::compute(&estate);
+        let mut diagnostics: Vec<Diagnostic> = outcome.diagnostics.iter().map(convert::diagnostic).collect();
+        let Some(matrix) = outcome.matrix else { return (None, diagnostics) };
+        let state = convert::state(&config, &matrix, &self.value_type)
+            .and_then(|state| {
+                msgpack::to_dynamic_value(&state, &self.value_type).map_err(|error| {
+                    Diagnostic::error("Internal error encoding the state", error.to_string())
+                })
+            });
+        match state {
+            Ok(state) => (Some(state), diagnostics),
+            Err(diagnostic) => {
+                diagnostics.push(diagnostic);
+                (None, diagnostics)
+            }
+        }
+    }
+}

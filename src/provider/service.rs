@@ -1,0 +1,157 @@
+//! The tfplugin6 `Provider` service. Calls not implemented here are answered
+//! UNIMPLEMENTED by the gRPC router.
+
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::watch;
+use tonic::{Request, Response, Status};
+
+use crate::tfproto::tfplugin6 as pb;
+use crate::tfproto::tfplugin6::provider_server::Provider;
+use crate::tfproto::Diagnostic;
+
+use super::flow_matrix::FlowMatrixDataSource;
+use super::schema::{self, DATA_SOURCE};
+
+/// The provider. The data source and its schema are derived on first use, so a process
+/// that only answers the handshake pays nothing for them.
+#[derive(Debug)]
+pub struct FlowMatrixProvider {
+    data_source: OnceLock<Result<Arc<FlowMatrixDataSource>, String>>,
+    /// Bumped by StopProvider; work in flight watches it and gives up.
+    stop: watch::Sender<u64>,
+}
+
+impl Default for FlowMatrixProvider {
+    fn default() -> Self {
+        FlowMatrixProvider { data_source: OnceLock::new(), stop: watch::Sender::new(0) }
+    }
+}
+
+fn diagnostics(list: &[Diagnostic]) -> Vec<pb::Diagnostic> {
+    list.iter().map(pb::Diagnostic::from).collect()
+}
+
+fn capabilities() -> pb::ServerCapabilities {
+    pb::ServerCapabilities { get_provider_schema_optional: true, ..Default::default() }
+}
+
+fn unknown_data_source(name: &str) -> Diagnostic {
+    Diagnostic::error("Unknown data source", format!("This provider has no data source `{name}`; it has `{DATA_SOURCE}`."))
+}
+
+impl FlowMatrixProvider {
+    fn data_source(&self) -> Result<Arc<FlowMatrixDataSource>, Diagnostic> {
+        self.data_source
+            .get_or_init(|| FlowMatrixDataSource::new().map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(|error| Diagnostic::error("Internal error in the provider schema", error))
+    }
+}
+
+#[tonic::async_trait]
+impl Provider for FlowMatrixProvider {
+    async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> Result<Response<pb::get_metadata::Response>, Status> {
+        Ok(Response::new(pb::get_metadata::Response {
+            server_capabilities: Some(capabilities()),
+            data_sources: vec![pb::get_metadata::DataSourceMetadata { type_name: DATA_SOURCE.to_owned() }],
+            ..Default::default()
+        }))
+    }
+
+    async fn get_provider_schema(
+        &self,
+        _: Request<pb::get_provider_schema::Request>,
+    ) -> Result<Response<pb::get_provider_schema::Response>, Status> {
+        let mut response = pb::get_provider_schema::Response {
+            provider: Some(pb::Schema::from(&schema::provider_schema())),
+            server_capabilities: Some(capabilities()),
+            ..Default::default()
+        };
+        match self.data_source() {
+            Ok(data_source) => {
+                response.data_source_schemas.insert(DATA_SOURCE.to_owned(), pb::Schema::from(data_source.schema()));
+            }
+            Err(diagnostic) => response.diagnostics = diagnostics(&[diagnostic]),
+        }
+        Ok(Response::new(response))
+    }
+
+    async fn validate_provider_config(
+        &self,
+        _: Request<pb::validate_provider_config::Request>,
+    ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
+        // The provider block takes no arguments: nothing to check.
+        Ok(Response::new(pb::validate_provider_config::Response::default()))
+    }
+
+    async fn validate_data_resource_config(
+        &self,
+        request: Request<pb::validate_data_resource_config::Request>,
+    ) -> Result<Response<pb::validate_data_resource_config::Response>, Status> {
+        let request = request.into_inner();
+        let found = if request.type_name != DATA_SOURCE {
+            vec![unknown_data_source(&request.type_name)]
+        } else {
+            match self.data_source() {
+                Ok(data_source) => data_source.validate(request.config.as_ref()),
+                Err(diagnostic) => vec![diagnostic],
+            }
+        };
+        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diagnostics(&found) }))
+    }
+
+    async fn configure_provider(
+        &self,
+        _: Request<pb::configure_provider::Request>,
+    ) -> Result<Response<pb::configure_provider::Response>, Status> {
+        Ok(Response::new(pb::configure_provider::Response::default()))
+    }
+
+    async fn read_data_source(
+        &self,
+        request: Request<pb::read_data_source::Request>,
+    ) -> Result<Response<pb::read_data_source::Response>, Status> {
+        let request = request.into_inner();
+        let respond = |state, found: Vec<Diagnostic>| {
+            Ok(Response::new(pb::read_data_source::Response { state, diagnostics: diagnostics(&found), deferred: None }))
+        };
+        if request.type_name != DATA_SOURCE {
+            return respond(None, vec![unknown_data_source(&request.type_name)]);
+        }
+        let data_source = match self.data_source() {
+            Ok(data_source) => data_source,
+            Err(diagnostic) => return respond(None, vec![diagnostic]),
+        };
+        let mut stop = self.stop.subscribe();
+        // Run the engine off the gRPC task so StopProvider can interrupt the wait, and so
+        // a panic surfaces as a diagnostic instead of killing the server.
+        let work = tokio::task::spawn_blocking(move || data_source.read(request.config.as_ref()));
+        tokio::select! {
+            finished = work => match finished {
+                Ok((state, found)) => respond(state, found),
+                Err(failure) => respond(None, vec![Diagnostic::error(
+                    "Internal error in the provider",
+                    format!("Computing the flow matrix failed: {failure}. Please report this with the configuration."),
+                )]),
+            },
+            _ = stop.changed() => respond(None, vec![Diagnostic::error(
+                "Stopped",
+                "Terraform asked the provider to stop before the flow matrix was computed.",
+            )]),
+        }
+    }
+
+    async fn get_functions(&self, _: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
+        Ok(Response::new(pb::get_functions::Response::default()))
+    }
+
+    async fn stop_provider(
+        &self,
+        _: Request<pb::stop_provider::Request>,
+    ) -> Result<Response<pb::stop_provider::Response>, Status> {
+        // Wake every read in flight; the server keeps running for later calls.
+        self.stop.send_modify(|generation| *generation = generation.wrapping_add(1));
+        Ok(Response::new(pb::stop_provider::Response::default()))
+    }
+}

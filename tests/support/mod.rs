@@ -1,0 +1,157 @@
+//! Drives the real `terraform` binary against the real provider binary.
+//!
+//! Every workspace gets its own filesystem mirror holding the provider under test and a
+//! CLI configuration of its own (`TF_CLI_CONFIG_FILE`), so the user's files are never read.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Provider version, as in Cargo.toml.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The provider binary under test: `PANORAMA_PROVIDER_BIN` (the release build, set by
+/// `make test`), else the binary cargo built for this test run.
+pub fn provider_binary() -> PathBuf {
+    match std::env::var_os("PANORAMA_PROVIDER_BIN") {
+        Some(path) => PathBuf::from(path),
+        None => PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-panorama")),
+    }
+}
+
+/// Root of the repository.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A Terraform working directory with its own mirror and CLI configuration.
+pub struct Workspace {
+    _temp: tempfile::TempDir,
+    /// The Terraform working directory.
+    pub dir: PathBuf,
+    cli_config: PathBuf,
+}
+
+/// What a Terraform command did.
+#[derive(Debug)]
+pub struct Run {
+    /// Exit status was zero.
+    pub ok: bool,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(output: Output) -> Self {
+        Run {
+            ok: output.status.success(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Panics with the command's output unless it succeeded.
+    pub fn expect_ok(self, what: &str) -> Self {
+        assert!(self.ok, "terraform {what} failed:\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Panics with the command's output unless it failed.
+    pub fn expect_failure(self, what: &str) -> Self {
+        assert!(!self.ok, "terraform {what} succeeded but should have failed:\n{}", self.stdout);
+        self
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create directory");
+    for entry in std::fs::read_dir(from).expect("read fixture directory") {
+        let entry = entry.expect("fixture entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            let name = entry.file_name();
+            if name == ".terraform" {
+                continue;
+            }
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy fixture file");
+        }
+    }
+}
+
+impl Workspace {
+    /// A workspace holding `main.tf` with `config`.
+    pub fn with_config(config: &str) -> Self {
+        let workspace = Workspace::empty();
+        std::fs::write(workspace.dir.join("main.tf"), config).expect("write main.tf");
+        workspace
+    }
+
+    /// A workspace holding a copy of `dir` (relative to the repository root).
+    pub fn from_dir(dir: &str) -> Self {
+        let workspace = Workspace::empty();
+        copy_dir(&repo().join(dir), &workspace.dir);
+        workspace
+    }
+
+    fn empty() -> Self {
+        let temp = tempfile::tempdir().expect("temporary directory");
+        let mirror = temp.path().join("mirror");
+        let platform = format!("{}_{}", std::env::consts::OS, match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            other => other,
+        });
+        let plugin_dir = mirror.join(format!("registry.terraform.io/flowmatrix/panorama/{VERSION}/{platform}"));
+        std::fs::create_dir_all(&plugin_dir).expect("create mirror");
+        let binary = provider_binary();
+        std::fs::copy(&binary, plugin_dir.join(format!("terraform-provider-panorama_v{VERSION}")))
+            .unwrap_or_else(|e| panic!("copy provider binary {}: {e} (run `make build` first)", binary.display()));
+        let cli_config = temp.path().join("terraform.rc");
+        std::fs::write(
+            &cli_config,
+            format!(
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/flowmatrix/panorama\"]\n  }}\n}}\n",
+                mirror.display()
+            ),
+        )
+        .expect("write CLI config");
+        let dir = temp.path().join("work");
+        std::fs::create_dir_all(&dir).expect("create working directory");
+        Workspace { _temp: temp, dir, cli_config }
+    }
+
+    /// Runs `terraform ARGS` in the workspace.
+    pub fn terraform(&self, args: &[&str]) -> Run {
+        Command::new("terraform")
+            .args(args)
+            .current_dir(&self.dir)
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("NO_COLOR", "1")
+            .env_remove("TF_LOG")
+            .env_remove("TF_PLUGIN_CACHE_DIR")
+            .output()
+            .expect("run terraform (is it on PATH?)")
+            .into()
+    }
+
+    /// `terraform init`, which must succeed.
+    pub fn init(&self) -> &Self {
+        self.terraform(&["init", "-input=false", "-no-color"]).expect_ok("init");
+        self
+    }
+
+    /// `terraform output -json NAME`, parsed.
+    pub fn output(&self, name: &str) -> serde_json::Value {
+        let run = self.terraform(&["output", "-json", name]).expect_ok("output");
+        serde_json::from_str(&run.stdout).expect("output is JSON")
+    }
+}
