@@ -18,3 +18,11 @@ pub mod go_plugin {
 pub mod health {
     tonic::include_proto!("grpc.health.v1");
 }
+
+pub mod error;
+pub mod path;
+pub mod types;
+
+pub use error::{DecodeError, EncodeError, TypeError, MAX_DEPTH};
+pub use path::{AttributePath, Step};
+pub use types::Type;
