@@ -20,9 +20,13 @@ pub mod health {
 }
 
 pub mod error;
+pub mod number;
 pub mod path;
 pub mod types;
+pub mod value;
 
 pub use error::{DecodeError, EncodeError, TypeError, MAX_DEPTH};
+pub use number::Number;
 pub use path::{AttributePath, Step};
 pub use types::Type;
+pub use value::Value;
