@@ -20,6 +20,7 @@ pub mod health {
 }
 
 pub mod error;
+pub mod json;
 pub mod number;
 pub mod path;
 pub mod types;
