@@ -197,10 +197,8 @@ fn from_json_at(
                     "a dynamic value needs a concrete type",
                 ));
             }
-            match inner(value, &concrete, path)? {
-                Value::Null => Ok(Value::Null),
-                decoded => Ok(Value::Dynamic(concrete, Box::new(decoded))),
-            }
+            let decoded = inner(value, &concrete, path)?;
+            Ok(Value::Dynamic(concrete, Box::new(decoded)))
         }
         _ => Err(mismatch(json, ty, path)),
     }

@@ -21,12 +21,14 @@ pub mod health {
 
 pub mod error;
 pub mod json;
+pub mod msgpack;
 pub mod number;
 pub mod path;
 pub mod types;
 pub mod value;
 
 pub use error::{DecodeError, EncodeError, TypeError, MAX_DEPTH};
+pub use msgpack::{decode, decode_dynamic_value, encode, to_dynamic_value};
 pub use number::Number;
 pub use path::{AttributePath, Step};
 pub use types::Type;

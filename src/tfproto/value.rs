@@ -33,11 +33,13 @@ pub enum Value {
     Object(BTreeMap<String, Value>),
     /// The elements of a tuple.
     Tuple(Vec<Value>),
-    /// A known or partly known value at a `dynamic` position, with the concrete type it
-    /// has. The type is never `Dynamic` itself, and the inner value is never `Null` or
-    /// `Unknown` at the top: a null or wholly unknown value at a dynamic position is
-    /// plain [`Value::Null`] / [`Value::Unknown`], because Terraform sends those
-    /// without a type.
+    /// A value at a `dynamic` position together with its concrete type, which is
+    /// never `Dynamic` itself. This mirrors the wire: Terraform sends `[type, value]`
+    /// for a value whose type it knows (including a null or unknown of that type, which
+    /// becomes `Dynamic(ty, Null)` / `Dynamic(ty, Unknown)`), and sends a bare null or
+    /// unknown, decoded as plain [`Value::Null`] / [`Value::Unknown`], when not even the
+    /// type is known. [`Value::is_null`], [`Value::is_unknown`] and the accessors look
+    /// through the wrapper.
     Dynamic(Type, Box<Value>),
 }
 
@@ -72,14 +74,15 @@ impl Value {
         )
     }
 
-    /// True for `Null`.
+    /// True for `Null`, typed (`Dynamic(_, Null)`) or not.
     pub fn is_null(&self) -> bool {
-        matches!(self, Value::Null)
+        matches!(self.concrete(), Value::Null)
     }
 
-    /// True for `Unknown` (only at the top; see [`Value::is_known`] for a deep check).
+    /// True for `Unknown`, typed or not (only at the top; see [`Value::is_known`] for a
+    /// deep check).
     pub fn is_unknown(&self) -> bool {
-        matches!(self, Value::Unknown)
+        matches!(self.concrete(), Value::Unknown)
     }
 
     /// The value itself, or the inner value of a `Dynamic`.
@@ -419,5 +422,7 @@ mod tests {
             Some(2)
         );
         assert_eq!(Value::int(3).as_number(), Some(&Number::Int(3)));
+        assert!(Value::Dynamic(Type::Bool, Box::new(Value::Null)).is_null());
+        assert!(Value::Dynamic(Type::Bool, Box::new(Value::Unknown)).is_unknown());
     }
 }
