@@ -19,6 +19,7 @@ pub mod health {
     tonic::include_proto!("grpc.health.v1");
 }
 
+pub mod diagnostic;
 pub mod error;
 pub mod json;
 pub mod msgpack;
@@ -27,6 +28,7 @@ pub mod path;
 pub mod types;
 pub mod value;
 
+pub use diagnostic::{has_errors, Diagnostic, Severity};
 pub use error::{DecodeError, EncodeError, TypeError, MAX_DEPTH};
 pub use msgpack::{decode, decode_dynamic_value, encode, to_dynamic_value};
 pub use number::Number;
