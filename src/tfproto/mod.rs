@@ -25,6 +25,7 @@ pub mod json;
 pub mod msgpack;
 pub mod number;
 pub mod path;
+pub mod schema;
 pub mod types;
 pub mod value;
 
@@ -33,5 +34,6 @@ pub use error::{DecodeError, EncodeError, TypeError, MAX_DEPTH};
 pub use msgpack::{decode, decode_dynamic_value, encode, to_dynamic_value};
 pub use number::Number;
 pub use path::{AttributePath, Step};
+pub use schema::{Attribute, AttributeType, Block, Nesting, Schema, Usage};
 pub use types::Type;
 pub use value::Value;
