@@ -37,3 +37,6 @@ pub use path::{AttributePath, Step};
 pub use schema::{Attribute, AttributeType, Block, Nesting, Schema, Usage};
 pub use types::Type;
 pub use value::Value;
+
+#[cfg(test)]
+mod proptests;
