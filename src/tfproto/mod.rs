@@ -1,5 +1,12 @@
 //! The wire layer: generated protobuf stubs, Terraform's value encoding, schema and
 //! diagnostic types. Nothing above this layer touches generated code directly.
+//!
+//! - [`types`]: type constraints ([`Type`]) and their JSON form;
+//! - [`value`], [`number`]: values ([`Value`], [`Number`]) and walks over them;
+//! - [`msgpack`], [`json`]: the two value encodings of a `DynamicValue`;
+//! - [`path`], [`diagnostic`]: attribute paths and the diagnostics that point at them;
+//! - [`schema`]: schemas as plain data, converted to `tfplugin6.Schema`;
+//! - [`error`]: the error values every decoder returns instead of panicking.
 
 /// Stubs generated from `proto/tfplugin6.proto`.
 #[allow(clippy::all, missing_docs)]
