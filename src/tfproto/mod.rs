@@ -1,5 +1,12 @@
 //! The wire layer: generated protobuf stubs, Terraform's value encoding, schema and
 //! diagnostic types. Nothing above this layer touches generated code directly.
+//!
+//! - [`types`]: type constraints ([`Type`]) and their JSON form;
+//! - [`value`], [`number`]: values ([`Value`], [`Number`]) and walks over them;
+//! - [`msgpack`], [`json`]: the two value encodings of a `DynamicValue`;
+//! - [`path`], [`diagnostic`]: attribute paths and the diagnostics that point at them;
+//! - [`schema`]: schemas as plain data, converted to `tfplugin6.Schema`;
+//! - [`error`]: the error values every decoder returns instead of panicking.
 
 /// Stubs generated from `proto/tfplugin6.proto`.
 #[allow(clippy::all, missing_docs)]
@@ -18,3 +25,25 @@ pub mod go_plugin {
 pub mod health {
     tonic::include_proto!("grpc.health.v1");
 }
+
+pub mod diagnostic;
+pub mod error;
+pub mod json;
+pub mod msgpack;
+pub mod number;
+pub mod path;
+pub mod schema;
+pub mod types;
+pub mod value;
+
+pub use diagnostic::{has_errors, Diagnostic, Severity};
+pub use error::{DecodeError, EncodeError, TypeError, MAX_DEPTH};
+pub use msgpack::{decode, decode_dynamic_value, encode, to_dynamic_value};
+pub use number::Number;
+pub use path::{AttributePath, Step};
+pub use schema::{Attribute, AttributeType, Block, Nesting, Schema, Usage};
+pub use types::Type;
+pub use value::Value;
+
+#[cfg(test)]
+mod proptests;

@@ -1,0 +1,303 @@
+//! Terraform's JSON value encoding (the `json` field of a DynamicValue), read against a
+//! type, and a JSON rendering of values.
+//!
+//! JSON cannot express unknown values, so decoding never produces `Unknown` and encoding
+//! writes `Unknown` as `null`. A value at a `dynamic` position is the object
+//! `{"value": ..., "type": ...}`, the same shape Terraform uses.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value as Json;
+
+use super::error::{DecodeError, MAX_DEPTH};
+use super::number::Number;
+use super::path::AttributePath;
+use super::types::Type;
+use super::value::Value;
+
+impl Value {
+    /// Reads JSON as a value of type `ty`. `null` is `Null` at any type; numbers may be
+    /// JSON numbers or numeric strings; strings also accept numbers and bools (written
+    /// as text); an object's attributes absent from the JSON are `Null`, and JSON keys
+    /// that are not attributes of the type are an error.
+    pub fn from_json(json: &Json, ty: &Type) -> Result<Value, DecodeError> {
+        from_json_at(json, ty, &AttributePath::root(), 0)
+    }
+
+    /// Renders the value as JSON: `Unknown` becomes `null`, whole numbers JSON
+    /// integers, floats JSON floats, decimal text a JSON number when it fits a finite
+    /// float and a string otherwise. Maps and objects become JSON objects, lists, sets
+    /// and tuples arrays, and `Dynamic` the object `{"value": ..., "type": ...}`.
+    pub fn to_json(&self) -> Json {
+        match self {
+            Value::Null | Value::Unknown => Json::Null,
+            Value::Bool(flag) => Json::Bool(*flag),
+            Value::Number(number) => number_to_json(number),
+            Value::String(text) => Json::String(text.clone()),
+            Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+                Json::Array(items.iter().map(Value::to_json).collect())
+            }
+            Value::Map(entries) | Value::Object(entries) => Json::Object(
+                entries
+                    .iter()
+                    .map(|(key, item)| (key.clone(), item.to_json()))
+                    .collect(),
+            ),
+            Value::Dynamic(ty, inner) => {
+                let mut wrapper = serde_json::Map::new();
+                wrapper.insert("value".to_owned(), inner.to_json());
+                wrapper.insert("type".to_owned(), ty.to_json());
+                Json::Object(wrapper)
+            }
+        }
+    }
+}
+
+fn number_to_json(number: &Number) -> Json {
+    let from_float = |float: f64, text: String| match serde_json::Number::from_f64(float) {
+        Some(json) => Json::Number(json),
+        None => Json::String(text),
+    };
+    match number {
+        Number::Int(int) => Json::from(*int),
+        Number::Float(float) => from_float(*float, float.to_string()),
+        Number::Decimal(text) => match text.parse::<f64>() {
+            Ok(float) if float.is_finite() => from_float(float, text.clone()),
+            _ => Json::String(text.clone()),
+        },
+    }
+}
+
+fn mismatch(json: &Json, ty: &Type, path: &AttributePath) -> DecodeError {
+    let found = match json {
+        Json::Null => "null",
+        Json::Bool(_) => "a bool",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "an array",
+        Json::Object(_) => "an object",
+    };
+    DecodeError::new(
+        path,
+        format!("expected a value of type {}, found {found}", ty.to_json()),
+    )
+}
+
+fn json_number(number: &serde_json::Number) -> Number {
+    if let Some(int) = number.as_i64() {
+        Number::Int(int)
+    } else if number.is_u64() {
+        Number::Decimal(number.to_string())
+    } else {
+        // Without serde_json's arbitrary-precision feature every other number is an f64.
+        Number::Float(number.as_f64().unwrap_or_default())
+    }
+}
+
+fn from_json_at(
+    json: &Json,
+    ty: &Type,
+    path: &AttributePath,
+    depth: usize,
+) -> Result<Value, DecodeError> {
+    if depth > MAX_DEPTH {
+        return Err(DecodeError::new(
+            path,
+            format!("value nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
+    if json.is_null() {
+        return Ok(Value::Null);
+    }
+    let inner =
+        |json: &Json, ty: &Type, path: &AttributePath| from_json_at(json, ty, path, depth + 1);
+    match (ty, json) {
+        (Type::String, Json::String(text)) => Ok(Value::String(text.clone())),
+        (Type::String, Json::Number(number)) => Ok(Value::String(number.to_string())),
+        (Type::String, Json::Bool(flag)) => Ok(Value::String(flag.to_string())),
+        (Type::Number, Json::Number(number)) => Ok(Value::Number(json_number(number))),
+        (Type::Number, Json::String(text)) => Number::from_decimal_text(text)
+            .map(Value::Number)
+            .map_err(|message| DecodeError::new(path, message)),
+        (Type::Bool, Json::Bool(flag)) => Ok(Value::Bool(*flag)),
+        (Type::Bool, Json::String(text)) if text == "true" || text == "false" => {
+            Ok(Value::Bool(text == "true"))
+        }
+        (Type::List(element) | Type::Set(element), Json::Array(items)) => {
+            let values = (0_i64..)
+                .zip(items)
+                .map(|(index, item)| inner(item, element, &path.clone().index(index)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(values)
+            } else {
+                Value::List(values)
+            })
+        }
+        (Type::Tuple(elements), Json::Array(items)) => {
+            if elements.len() != items.len() {
+                return Err(DecodeError::new(
+                    path,
+                    format!(
+                        "a tuple of {} elements cannot hold {} values",
+                        elements.len(),
+                        items.len()
+                    ),
+                ));
+            }
+            (0_i64..)
+                .zip(elements.iter().zip(items))
+                .map(|(index, (ty, item))| inner(item, ty, &path.clone().index(index)))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Tuple)
+        }
+        (Type::Map(element), Json::Object(entries)) => entries
+            .iter()
+            .map(|(key, item)| {
+                Ok((
+                    key.clone(),
+                    inner(item, element, &path.clone().key(key.as_str()))?,
+                ))
+            })
+            .collect::<Result<BTreeMap<_, _>, _>>()
+            .map(Value::Map),
+        (Type::Object(attributes), Json::Object(fields)) => {
+            if let Some(extra) = fields.keys().find(|name| !attributes.contains_key(*name)) {
+                return Err(DecodeError::new(
+                    &path.clone().attr(extra.as_str()),
+                    "unsupported attribute",
+                ));
+            }
+            attributes
+                .iter()
+                .map(|(name, ty)| {
+                    let value = match fields.get(name) {
+                        Some(field) => inner(field, ty, &path.clone().attr(name.as_str()))?,
+                        None => Value::Null,
+                    };
+                    Ok((name.clone(), value))
+                })
+                .collect::<Result<BTreeMap<_, _>, _>>()
+                .map(Value::Object)
+        }
+        (Type::Dynamic, Json::Object(wrapper)) => {
+            let (Some(value), Some(type_json), 2) =
+                (wrapper.get("value"), wrapper.get("type"), wrapper.len())
+            else {
+                return Err(DecodeError::new(
+                    path,
+                    "a dynamic value must be an object with exactly \"value\" and \"type\"",
+                ));
+            };
+            let concrete = Type::from_json(type_json)
+                .map_err(|err| DecodeError::new(path, err.to_string()))?;
+            if concrete == Type::Dynamic {
+                return Err(DecodeError::new(
+                    path,
+                    "a dynamic value needs a concrete type",
+                ));
+            }
+            let decoded = inner(value, &concrete, path)?;
+            Ok(Value::Dynamic(concrete, Box::new(decoded)))
+        }
+        _ => Err(mismatch(json, ty, path)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn decodes_object_with_list() {
+        let ty = Type::object([("a", Type::String), ("b", Type::list(Type::Number))]);
+        let value = Value::from_json(&json!({"a": "x", "b": [1, 2]}), &ty);
+        assert_eq!(
+            value,
+            Ok(Value::object([
+                ("a", Value::string("x")),
+                ("b", Value::List(vec![Value::int(1), Value::int(2)])),
+            ]))
+        );
+    }
+
+    #[test]
+    fn missing_attribute_is_null_and_extra_is_an_error() {
+        let ty = Type::object([("a", Type::String), ("b", Type::Bool)]);
+        assert_eq!(
+            Value::from_json(&json!({"a": "x"}), &ty),
+            Ok(Value::object([("a", "x".into()), ("b", Value::Null)]))
+        );
+        let err = Value::from_json(&json!({"a": "x", "c": 1}), &ty).unwrap_err();
+        assert_eq!(err.path, AttributePath::root().attr("c"));
+    }
+
+    #[test]
+    fn map_and_object_are_told_apart_by_type() {
+        let json = json!({"k": "v"});
+        assert_eq!(
+            Value::from_json(&json, &Type::map(Type::String)),
+            Ok(Value::map([("k", "v".into())]))
+        );
+        assert_eq!(
+            Value::from_json(&json, &Type::object([("k", Type::String)])),
+            Ok(Value::object([("k", "v".into())]))
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        let read = |json: Json| Value::from_json(&json, &Type::Number);
+        assert_eq!(read(json!(5)), Ok(Value::int(5)));
+        assert_eq!(read(json!(0.5)), Ok(Value::Number(Number::Float(0.5))));
+        assert_eq!(
+            read(json!(u64::MAX)),
+            Ok(Value::Number(Number::Decimal(u64::MAX.to_string())))
+        );
+        assert_eq!(
+            read(json!("1e3")),
+            Ok(Value::Number(Number::Decimal("1e3".into())))
+        );
+        assert!(read(json!("lots")).is_err());
+        assert!(read(json!(true)).is_err());
+    }
+
+    #[test]
+    fn wrong_shapes_report_their_path() {
+        let ty = Type::object([("l", Type::list(Type::Bool))]);
+        let err = Value::from_json(&json!({"l": [true, "x"]}), &ty).unwrap_err();
+        assert_eq!(err.path, AttributePath::root().attr("l").index(1));
+        assert!(Value::from_json(&json!([1]), &Type::Tuple(vec![])).is_err());
+    }
+
+    #[test]
+    fn dynamic_values() {
+        let json = json!({"value": ["a"], "type": ["list", "string"]});
+        let value = Value::from_json(&json, &Type::Dynamic);
+        let expected = Value::Dynamic(
+            Type::list(Type::String),
+            Box::new(Value::List(vec!["a".into()])),
+        );
+        assert_eq!(value, Ok(expected.clone()));
+        assert_eq!(expected.to_json(), json);
+        assert!(Value::from_json(&json!({"value": 1}), &Type::Dynamic).is_err());
+        assert!(Value::from_json(&json!("x"), &Type::Dynamic).is_err());
+    }
+
+    #[test]
+    fn renders_json() {
+        let value = Value::object([
+            ("u", Value::Unknown),
+            ("i", Value::int(-3)),
+            ("f", Value::Number(Number::Float(1.5))),
+            ("d", Value::Number(Number::Decimal("1e3".into()))),
+            ("huge", Value::Number(Number::Decimal("1e999".into()))),
+            ("s", Value::Set(vec![true.into()])),
+        ]);
+        assert_eq!(
+            value.to_json(),
+            json!({"u": null, "i": -3, "f": 1.5, "d": 1000.0, "huge": "1e999", "s": [true]})
+        );
+    }
+}

@@ -1,0 +1,421 @@
+//! Terraform's msgpack value encoding (the `msgpack` field of a DynamicValue), read
+//! and written against a type.
+//!
+//! Wire forms, per type:
+//! - any type: nil is null; any extension value is unknown (type 0 is the plain form,
+//!   type 12 carries refinements we do not need and ignore). We write unknowns only as
+//!   the plain `d4 00 00`.
+//! - number: int or uint (beyond `i64` becomes decimal text), float32/64, or a decimal
+//!   string. We write whole numbers as ints, other floats as float64, decimal text as str.
+//! - string: str. bool: bool. list, set, tuple: array. map: map with str keys.
+//! - object: map holding the attributes. We write every attribute of the type; when
+//!   reading, an absent attribute is null and an attribute outside the type is an error.
+//! - dynamic: `[type JSON as bin (str accepted), value]`, or a bare nil/extension for a
+//!   value whose type is not known.
+//!
+//! The byte `c1` (never used by msgpack) is read as nil by the underlying parser; that
+//! leniency is harmless and left as is.
+
+use std::collections::BTreeMap;
+
+use rmpv::Value as Msg;
+
+use super::error::{DecodeError, EncodeError, MAX_DEPTH};
+use super::number::{float_to_i64, Number};
+use super::path::AttributePath;
+use super::tfplugin6;
+use super::types::Type;
+use super::value::Value;
+
+/// Nesting allowed to the msgpack parser. It counts a level for each value and one more
+/// for each array, map, string or extension body, so a value [`MAX_DEPTH`] levels deep
+/// (plus the array and type string of dynamic wrappers) fits with room to spare; deeper
+/// input fails in the parser before it can exhaust the stack.
+const PARSER_MAX_DEPTH: usize = 4 * MAX_DEPTH + 8;
+
+/// Decodes msgpack `bytes` as a value of type `ty`. The whole input must be one value.
+pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
+    let root = AttributePath::root();
+    let mut rest = bytes;
+    let parsed = rmpv::decode::read_value_with_max_depth(&mut rest, PARSER_MAX_DEPTH)
+        .map_err(|err| DecodeError::new(&root, format!("malformed msgpack: {err}")))?;
+    if !rest.is_empty() {
+        return Err(DecodeError::new(
+            &root,
+            format!("{} unexpected bytes after the value", rest.len()),
+        ));
+    }
+    from_msgpack(&parsed, ty, &root, 0)
+}
+
+/// Encodes `value` as msgpack for type `ty`. A value at a `dynamic` position must be a
+/// [`Value::Dynamic`] (or a bare `Null`/`Unknown`) so its type can be written.
+pub fn encode(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
+    let root = AttributePath::root();
+    let message = to_msgpack(value, ty, &root, 0)?;
+    let mut bytes = Vec::new();
+    rmpv::encode::write_value(&mut bytes, &message)
+        .map_err(|err| EncodeError::new(&root, format!("msgpack writer failed: {err}")))?;
+    Ok(bytes)
+}
+
+/// Decodes a DynamicValue from Terraform: msgpack when present, else JSON.
+pub fn decode_dynamic_value(dv: &tfplugin6::DynamicValue, ty: &Type) -> Result<Value, DecodeError> {
+    let root = AttributePath::root();
+    if !dv.msgpack.is_empty() {
+        decode(&dv.msgpack, ty)
+    } else if !dv.json.is_empty() {
+        let json: serde_json::Value = serde_json::from_slice(&dv.json)
+            .map_err(|err| DecodeError::new(&root, format!("malformed JSON: {err}")))?;
+        Value::from_json(&json, ty)
+    } else {
+        Err(DecodeError::new(
+            &root,
+            "no value: both msgpack and json are empty",
+        ))
+    }
+}
+
+/// Encodes `value` of type `ty` as a msgpack DynamicValue for Terraform.
+pub fn to_dynamic_value(value: &Value, ty: &Type) -> Result<tfplugin6::DynamicValue, EncodeError> {
+    Ok(tfplugin6::DynamicValue {
+        msgpack: encode(value, ty)?,
+        json: Vec::new(),
+    })
+}
+
+/// The plain unknown value: extension type 0 with a one-byte zero payload.
+fn unknown_ext() -> Msg {
+    Msg::Ext(0, vec![0])
+}
+
+fn describe(message: &Msg) -> &'static str {
+    match message {
+        Msg::Nil => "nil",
+        Msg::Boolean(_) => "a bool",
+        Msg::Integer(_) => "an integer",
+        Msg::F32(_) | Msg::F64(_) => "a float",
+        Msg::String(_) => "a string",
+        Msg::Binary(_) => "binary data",
+        Msg::Array(_) => "an array",
+        Msg::Map(_) => "a map",
+        Msg::Ext(..) => "an extension",
+    }
+}
+
+fn mismatch(message: &Msg, ty: &Type, path: &AttributePath) -> DecodeError {
+    DecodeError::new(
+        path,
+        format!(
+            "expected a value of type {}, found {}",
+            ty.to_json(),
+            describe(message)
+        ),
+    )
+}
+
+fn float_number(float: f64, path: &AttributePath) -> Result<Value, DecodeError> {
+    if float.is_nan() {
+        Err(DecodeError::new(
+            path,
+            "NaN is not a number Terraform can hold",
+        ))
+    } else {
+        Ok(Value::Number(Number::Float(float)))
+    }
+}
+
+fn decode_number(message: &Msg, path: &AttributePath) -> Result<Value, DecodeError> {
+    match message {
+        Msg::Integer(int) => match (int.as_i64(), int.as_u64()) {
+            (Some(small), _) => Ok(Value::int(small)),
+            (None, Some(large)) => Ok(Value::Number(Number::Decimal(large.to_string()))),
+            (None, None) => Err(DecodeError::new(path, "integer out of range")),
+        },
+        Msg::F32(float) => float_number(f64::from(*float), path),
+        Msg::F64(float) => float_number(*float, path),
+        Msg::String(text) => match text.as_str() {
+            Some(text) => Number::from_decimal_text(text)
+                .map(Value::Number)
+                .map_err(|message| DecodeError::new(path, message)),
+            None => Err(DecodeError::new(path, "number text is not valid UTF-8")),
+        },
+        other => Err(mismatch(other, &Type::Number, path)),
+    }
+}
+
+/// The string keys of a msgpack map, checking there are no duplicates.
+fn string_entries<'m>(
+    pairs: &'m [(Msg, Msg)],
+    path: &AttributePath,
+) -> Result<BTreeMap<&'m str, &'m Msg>, DecodeError> {
+    let mut entries = BTreeMap::new();
+    for (key, item) in pairs {
+        let Some(key) = key.as_str() else {
+            return Err(DecodeError::new(path, "map keys must be UTF-8 strings"));
+        };
+        if entries.insert(key, item).is_some() {
+            return Err(DecodeError::new(
+                path,
+                format!("key {key:?} appears more than once"),
+            ));
+        }
+    }
+    Ok(entries)
+}
+
+fn from_msgpack(
+    message: &Msg,
+    ty: &Type,
+    path: &AttributePath,
+    depth: usize,
+) -> Result<Value, DecodeError> {
+    if depth > MAX_DEPTH {
+        return Err(DecodeError::new(
+            path,
+            format!("value nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
+    let inner =
+        |message: &Msg, ty: &Type, path: &AttributePath| from_msgpack(message, ty, path, depth + 1);
+    match (ty, message) {
+        (_, Msg::Nil) => Ok(Value::Null),
+        (_, Msg::Ext(..)) => Ok(Value::Unknown),
+        (Type::String, Msg::String(text)) => match text.as_str() {
+            Some(text) => Ok(Value::String(text.to_owned())),
+            None => Err(DecodeError::new(path, "string is not valid UTF-8")),
+        },
+        (Type::Number, message) => decode_number(message, path),
+        (Type::Bool, Msg::Boolean(flag)) => Ok(Value::Bool(*flag)),
+        (Type::List(element) | Type::Set(element), Msg::Array(items)) => {
+            let values = (0_i64..)
+                .zip(items)
+                .map(|(index, item)| inner(item, element, &path.clone().index(index)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(if matches!(ty, Type::Set(_)) {
+                Value::Set(values)
+            } else {
+                Value::List(values)
+            })
+        }
+        (Type::Tuple(elements), Msg::Array(items)) => {
+            if elements.len() != items.len() {
+                return Err(DecodeError::new(
+                    path,
+                    format!(
+                        "a tuple of {} elements cannot hold {} values",
+                        elements.len(),
+                        items.len()
+                    ),
+                ));
+            }
+            (0_i64..)
+                .zip(elements.iter().zip(items))
+                .map(|(index, (ty, item))| inner(item, ty, &path.clone().index(index)))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Value::Tuple)
+        }
+        (Type::Map(element), Msg::Map(pairs)) => string_entries(pairs, path)?
+            .into_iter()
+            .map(|(key, item)| {
+                Ok((
+                    key.to_owned(),
+                    inner(item, element, &path.clone().key(key))?,
+                ))
+            })
+            .collect::<Result<BTreeMap<_, _>, _>>()
+            .map(Value::Map),
+        (Type::Object(attributes), Msg::Map(pairs)) => {
+            let fields = string_entries(pairs, path)?;
+            if let Some(extra) = fields.keys().find(|name| !attributes.contains_key(**name)) {
+                return Err(DecodeError::new(
+                    &path.clone().attr(*extra),
+                    "unsupported attribute",
+                ));
+            }
+            attributes
+                .iter()
+                .map(|(name, ty)| {
+                    let value = match fields.get(name.as_str()) {
+                        Some(field) => inner(field, ty, &path.clone().attr(name.as_str()))?,
+                        None => Value::Null,
+                    };
+                    Ok((name.clone(), value))
+                })
+                .collect::<Result<BTreeMap<_, _>, _>>()
+                .map(Value::Object)
+        }
+        (Type::Dynamic, Msg::Array(parts)) => {
+            let [type_json, item] = parts.as_slice() else {
+                return Err(DecodeError::new(
+                    path,
+                    "a dynamic value must be a [type, value] pair",
+                ));
+            };
+            let type_bytes = match type_json {
+                Msg::Binary(bytes) => bytes.as_slice(),
+                Msg::String(text) => text.as_bytes(),
+                other => {
+                    return Err(DecodeError::new(
+                        path,
+                        format!(
+                            "a dynamic value's type must be JSON text, found {}",
+                            describe(other)
+                        ),
+                    ))
+                }
+            };
+            let concrete = Type::from_json_bytes(type_bytes)
+                .map_err(|err| DecodeError::new(path, err.to_string()))?;
+            if concrete == Type::Dynamic {
+                return Err(DecodeError::new(
+                    path,
+                    "a dynamic value needs a concrete type",
+                ));
+            }
+            let decoded = inner(item, &concrete, path)?;
+            Ok(Value::Dynamic(concrete, Box::new(decoded)))
+        }
+        (ty, other) => Err(mismatch(other, ty, path)),
+    }
+}
+
+fn encode_number(number: &Number, path: &AttributePath) -> Result<Msg, EncodeError> {
+    match number {
+        Number::Int(int) => Ok(Msg::from(*int)),
+        Number::Float(float) if float.is_nan() => Err(EncodeError::new(
+            path,
+            "NaN is not a number Terraform can hold",
+        )),
+        Number::Float(float) => Ok(match float_to_i64(*float) {
+            Some(int) => Msg::from(int),
+            None => Msg::F64(*float),
+        }),
+        Number::Decimal(text) if Number::is_decimal_text(text) => Ok(Msg::from(text.as_str())),
+        Number::Decimal(text) => Err(EncodeError::new(path, format!("{text:?} is not a number"))),
+    }
+}
+
+fn value_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Unknown => "unknown",
+        Value::Bool(_) => "a bool",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::List(_) => "a list",
+        Value::Set(_) => "a set",
+        Value::Map(_) => "a map",
+        Value::Object(_) => "an object",
+        Value::Tuple(_) => "a tuple",
+        Value::Dynamic(..) => "a dynamic value",
+    }
+}
+
+fn to_msgpack(
+    value: &Value,
+    ty: &Type,
+    path: &AttributePath,
+    depth: usize,
+) -> Result<Msg, EncodeError> {
+    if depth > MAX_DEPTH {
+        return Err(EncodeError::new(
+            path,
+            format!("value nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
+    let inner =
+        |value: &Value, ty: &Type, path: &AttributePath| to_msgpack(value, ty, path, depth + 1);
+    let array = |items: &[Value], element: &Type| {
+        (0_i64..)
+            .zip(items)
+            .map(|(index, item)| inner(item, element, &path.clone().index(index)))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Msg::Array)
+    };
+    match (value, ty) {
+        (Value::Null, _) => Ok(Msg::Nil),
+        (Value::Unknown, _) => Ok(unknown_ext()),
+        (Value::Dynamic(concrete, item), Type::Dynamic) => {
+            if *concrete == Type::Dynamic {
+                return Err(EncodeError::new(
+                    path,
+                    "a dynamic value needs a concrete type",
+                ));
+            }
+            Ok(Msg::Array(vec![
+                Msg::Binary(concrete.to_json_bytes()),
+                inner(item, concrete, path)?,
+            ]))
+        }
+        (other, Type::Dynamic) => Err(EncodeError::new(
+            path,
+            format!(
+                "{} at a dynamic position must be wrapped in Value::Dynamic with its type",
+                value_kind(other)
+            ),
+        )),
+        (Value::String(text), Type::String) => Ok(Msg::from(text.as_str())),
+        (Value::Number(number), Type::Number) => encode_number(number, path),
+        (Value::Bool(flag), Type::Bool) => Ok(Msg::Boolean(*flag)),
+        (Value::List(items), Type::List(element)) | (Value::Set(items), Type::Set(element)) => {
+            array(items, element)
+        }
+        (Value::Tuple(items), Type::Tuple(elements)) => {
+            if items.len() != elements.len() {
+                return Err(EncodeError::new(
+                    path,
+                    format!(
+                        "a tuple of {} elements cannot hold {} values",
+                        elements.len(),
+                        items.len()
+                    ),
+                ));
+            }
+            (0_i64..)
+                .zip(items.iter().zip(elements))
+                .map(|(index, (item, ty))| inner(item, ty, &path.clone().index(index)))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Msg::Array)
+        }
+        (Value::Map(entries), Type::Map(element)) => entries
+            .iter()
+            .map(|(key, item)| {
+                let encoded = inner(item, element, &path.clone().key(key.as_str()))?;
+                Ok((Msg::from(key.as_str()), encoded))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Msg::Map),
+        (Value::Object(fields), Type::Object(attributes)) => {
+            if let Some(extra) = fields.keys().find(|name| !attributes.contains_key(*name)) {
+                return Err(EncodeError::new(
+                    &path.clone().attr(extra.as_str()),
+                    "attribute is not part of the object type",
+                ));
+            }
+            attributes
+                .iter()
+                .map(|(name, ty)| {
+                    let encoded = match fields.get(name) {
+                        Some(item) => inner(item, ty, &path.clone().attr(name.as_str()))?,
+                        None => Msg::Nil,
+                    };
+                    Ok((Msg::from(name.as_str()), encoded))
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Msg::Map)
+        }
+        (other, ty) => Err(EncodeError::new(
+            path,
+            format!(
+                "{} cannot be encoded as type {}",
+                value_kind(other),
+                ty.to_json()
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+#[path = "msgpack_tests.rs"]
+mod tests;
