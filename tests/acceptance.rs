@@ -15,45 +15,76 @@ terraform {
 "#;
 
 fn strings(value: &Value) -> Vec<String> {
-    value.as_array().into_iter().flatten().filter_map(|v| v.as_str().map(str::to_owned)).collect()
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
+        .collect()
 }
 
 #[test]
 fn quickstart_inits_validates_plans_and_applies() {
     let ws = Workspace::from_dir("examples/quickstart");
     ws.init();
-    ws.terraform(&["validate", "-no-color"]).expect_ok("validate");
-    let plan = ws.terraform(&["plan", "-input=false", "-no-color"]).expect_ok("plan");
-    assert!(plan.stdout.contains("flow_count"), "plan shows the outputs:\n{}", plan.stdout);
-    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"]).expect_ok("apply");
+    ws.terraform(&["validate", "-no-color"])
+        .expect_ok("validate");
+    let plan = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_ok("plan");
+    assert!(
+        plan.stdout.contains("flow_count"),
+        "plan shows the outputs:\n{}",
+        plan.stdout
+    );
+    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
+        .expect_ok("apply");
 
     let lines = strings(&ws.output("flows"));
     let has = |source: &str, destination: &str, port: &str| {
         lines.iter().any(|l| {
             let words: Vec<&str> = l.split_whitespace().collect();
             words.first() == Some(&source)
-                && words.get(2).is_some_and(|d| d.starts_with(&format!("{destination}@")))
+                && words
+                    .get(2)
+                    .is_some_and(|d| d.starts_with(&format!("{destination}@")))
                 && words.get(3).is_some_and(|p| *p == format!("tcp/{port}"))
         })
     };
     // HA in clear text on 10.2: 28260 and 28769, each peer initiating.
     for port in ["28260", "28769"] {
-        assert!(has("panorama.primary", "panorama.secondary", port), "HA {port} primary->secondary:\n{lines:#?}");
-        assert!(has("panorama.secondary", "panorama.primary", port), "HA {port} secondary->primary");
+        assert!(
+            has("panorama.primary", "panorama.secondary", port),
+            "HA {port} primary->secondary:\n{lines:#?}"
+        );
+        assert!(
+            has("panorama.secondary", "panorama.primary", port),
+            "HA {port} secondary->primary"
+        );
     }
     // Updates on 28443 for the 10.1 group, not for the 7.1 group.
     assert!(has("firewall.branches", "panorama.primary", "28443"));
-    assert!(!has("firewall.legacy-dc", "panorama.primary", "28443"), "7.x gets no 28443:\n{lines:#?}");
+    assert!(
+        !has("firewall.legacy-dc", "panorama.primary", "28443"),
+        "7.x gets no 28443:\n{lines:#?}"
+    );
     // Collector Group "east": Panorama's local collectors and lc-east-1 on eth2.
-    assert!(has("log_collector.lc-east-1", "panorama.secondary", "28270"));
+    assert!(has(
+        "log_collector.lc-east-1",
+        "panorama.secondary",
+        "28270"
+    ));
     assert!(has("panorama.primary", "log_collector.lc-east-1", "28270"));
 
     let counts = ws.output("rule_counts");
-    assert!(counts["ingress"].as_u64().unwrap_or(0) > 0 && counts["egress"].as_u64().unwrap_or(0) > 0);
+    assert!(
+        counts["ingress"].as_u64().unwrap_or(0) > 0 && counts["egress"].as_u64().unwrap_or(0) > 0
+    );
 
     // Same configuration, same outputs: re-applying changes nothing and keeps the id.
     let id = ws.output("id");
-    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"]).expect_ok("second apply");
+    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
+        .expect_ok("second apply");
     assert_eq!(ws.output("id"), id);
     assert_eq!(id.as_str().map(str::len), Some(64), "id is a hex SHA-256");
 }
@@ -63,7 +94,11 @@ fn terraform_test_suites_pass() {
     let ws = Workspace::from_dir("acceptance-tests/flow_matrix");
     ws.init();
     let run = ws.terraform(&["test", "-no-color"]);
-    assert!(run.ok, "terraform test failed:\n{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.ok,
+        "terraform test failed:\n{}\n{}",
+        run.stdout, run.stderr
+    );
     assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
 }
 
@@ -85,12 +120,27 @@ data "panorama_flow_matrix" "x" {{
 "#
     ));
     ws.init();
-    let run = ws.terraform(&["plan", "-input=false", "-no-color"]).expect_failure("plan");
-    assert!(run.stderr.contains("Error: Invalid version"), "{}", run.stderr);
-    assert!(run.stderr.contains("`ten.one` is not a Panorama or PAN-OS release"), "{}", run.stderr);
+    let run = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_failure("plan");
+    assert!(
+        run.stderr.contains("Error: Invalid version"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("`ten.one` is not a Panorama or PAN-OS release"),
+        "{}",
+        run.stderr
+    );
     // Terraform points at the attribute's line in the configuration.
     assert!(run.stderr.contains("main.tf line 14"), "{}", run.stderr);
-    assert!(run.stderr.contains(r#"version = "ten.one""#), "{}", run.stderr);
+    assert!(
+        run.stderr.contains(r#"version = "ten.one""#),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -106,9 +156,19 @@ data "panorama_flow_matrix" "x" {{
 "#
     ));
     ws.init();
-    let run = ws.terraform(&["plan", "-input=false", "-no-color"]).expect_failure("plan");
-    assert!(run.stderr.contains("Error: CIDR has host bits set"), "{}", run.stderr);
-    assert!(run.stderr.contains("Write `10.0.0.0/24` for the network"), "{}", run.stderr);
+    let run = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_failure("plan");
+    assert!(
+        run.stderr.contains("Error: CIDR has host bits set"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Write `10.0.0.0/24` for the network"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -135,12 +195,19 @@ output "ingress" {{
 "#
     ));
     ws.init();
-    ws.terraform(&["validate", "-no-color"]).expect_ok("validate");
-    let plan = ws.terraform(&["plan", "-input=false", "-no-color"]).expect_ok("plan");
+    ws.terraform(&["validate", "-no-color"])
+        .expect_ok("validate");
+    let plan = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_ok("plan");
     assert!(plan.stdout.contains("known after apply"), "{}", plan.stdout);
-    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"]).expect_ok("apply");
+    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
+        .expect_ok("apply");
     let ingress = strings(&ws.output("ingress"));
-    assert!(ingress.contains(&"firewall.branch 10.20.0.7/32 3978".to_owned()), "{ingress:?}");
+    assert!(
+        ingress.contains(&"firewall.branch 10.20.0.7/32 3978".to_owned()),
+        "{ingress:?}"
+    );
 }
 
 #[test]
@@ -162,7 +229,9 @@ data "panorama_flow_matrix" "x" {{
     ws.init();
     // `terraform validate` leaves variables unknown: the unknown version is no error, the
     // bad address is.
-    let run = ws.terraform(&["validate", "-no-color"]).expect_failure("validate");
+    let run = ws
+        .terraform(&["validate", "-no-color"])
+        .expect_failure("validate");
     assert!(run.stderr.contains("Invalid address"), "{}", run.stderr);
     assert!(!run.stderr.contains("Invalid version"), "{}", run.stderr);
 }

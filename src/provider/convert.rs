@@ -28,7 +28,9 @@ pub fn state(config: &Value, matrix: &FlowMatrix, object_type: &Type) -> Result<
     let outputs = serde_json::to_value(matrix).map_err(|e| internal(e.to_string()))?;
     let mut attributes = attributes.clone();
     for (name, value) in outputs.as_object().into_iter().flatten() {
-        let ty = types.get(name).ok_or_else(|| internal(format!("`{name}` is not in the schema")))?;
+        let ty = types
+            .get(name)
+            .ok_or_else(|| internal(format!("`{name}` is not in the schema")))?;
         let value = Value::from_json(value, ty).map_err(|e| internal(format!("`{name}`: {e}")))?;
         attributes.insert(name.clone(), value);
     }

@@ -1,7 +1,9 @@
 //! The `panorama_flow_matrix` data source: validation and read.
 
 use crate::flows;
-use crate::tfproto::{msgpack, tfplugin6::DynamicValue, AttributePath, Diagnostic, Schema, Type, Value};
+use crate::tfproto::{
+    msgpack, tfplugin6::DynamicValue, AttributePath, Diagnostic, Schema, Type, Value,
+};
 
 use super::convert;
 use super::schema::{self, SchemaError};
@@ -20,7 +22,11 @@ impl FlowMatrixDataSource {
         let schema = schema::data_source_schema()?;
         let value_type = schema.block.value_type();
         let computed = schema::computed_attribute_names()?;
-        Ok(FlowMatrixDataSource { schema, value_type, computed })
+        Ok(FlowMatrixDataSource {
+            schema,
+            value_type,
+            computed,
+        })
     }
 
     /// The Terraform schema.
@@ -29,9 +35,14 @@ impl FlowMatrixDataSource {
     }
 
     fn decode(&self, config: Option<&DynamicValue>) -> Result<Value, Diagnostic> {
-        let config = config.ok_or_else(|| Diagnostic::error("Missing configuration", "Terraform sent no configuration."))?;
+        let config = config.ok_or_else(|| {
+            Diagnostic::error("Missing configuration", "Terraform sent no configuration.")
+        })?;
         msgpack::decode_dynamic_value(config, &self.value_type).map_err(|error| {
-            Diagnostic::error("Unreadable configuration", format!("The configuration could not be decoded: {error}."))
+            Diagnostic::error(
+                "Unreadable configuration",
+                format!("The configuration could not be decoded: {error}."),
+            )
         })
     }
 
@@ -53,7 +64,9 @@ impl FlowMatrixDataSource {
             .filter(|found| {
                 let rests_on_unknown = |path: &flows::Path| {
                     let path = convert::attribute_path(path);
-                    unknown.iter().any(|u: &AttributePath| convert::overlaps(u, &path))
+                    unknown
+                        .iter()
+                        .any(|u: &AttributePath| convert::overlaps(u, &path))
                 };
                 !found.paths().any(rests_on_unknown)
             })
@@ -68,23 +81,32 @@ impl FlowMatrixDataSource {
             Err(diagnostic) => return (None, vec![diagnostic]),
         };
         if !config.is_known() {
-            let detail = "Terraform asked to read the data source before every argument was known; \
+            let detail =
+                "Terraform asked to read the data source before every argument was known; \
                           this is a bug in Terraform or the provider.";
-            return (None, vec![Diagnostic::error("Configuration not yet known", detail)]);
+            return (
+                None,
+                vec![Diagnostic::error("Configuration not yet known", detail)],
+            );
         }
         let estate = match convert::estate_config(&config, &self.computed) {
             Ok(estate) => estate,
             Err(diagnostic) => return (None, vec![diagnostic]),
         };
         let outcome = flows::compute(&estate);
-        let mut diagnostics: Vec<Diagnostic> = outcome.diagnostics.iter().map(convert::diagnostic).collect();
-        let Some(matrix) = outcome.matrix else { return (None, diagnostics) };
-        let state = convert::state(&config, &matrix, &self.value_type)
-            .and_then(|state| {
-                msgpack::to_dynamic_value(&state, &self.value_type).map_err(|error| {
-                    Diagnostic::error("Internal error encoding the state", error.to_string())
-                })
-            });
+        let mut diagnostics: Vec<Diagnostic> = outcome
+            .diagnostics
+            .iter()
+            .map(convert::diagnostic)
+            .collect();
+        let Some(matrix) = outcome.matrix else {
+            return (None, diagnostics);
+        };
+        let state = convert::state(&config, &matrix, &self.value_type).and_then(|state| {
+            msgpack::to_dynamic_value(&state, &self.value_type).map_err(|error| {
+                Diagnostic::error("Internal error encoding the state", error.to_string())
+            })
+        });
         match state {
             Ok(state) => (Some(state), diagnostics),
             Err(diagnostic) => {

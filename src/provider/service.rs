@@ -24,7 +24,10 @@ pub struct FlowMatrixProvider {
 
 impl Default for FlowMatrixProvider {
     fn default() -> Self {
-        FlowMatrixProvider { data_source: OnceLock::new(), stop: watch::Sender::new(0) }
+        FlowMatrixProvider {
+            data_source: OnceLock::new(),
+            stop: watch::Sender::new(0),
+        }
     }
 }
 
@@ -33,17 +36,27 @@ fn diagnostics(list: &[Diagnostic]) -> Vec<pb::Diagnostic> {
 }
 
 fn capabilities() -> pb::ServerCapabilities {
-    pb::ServerCapabilities { get_provider_schema_optional: true, ..Default::default() }
+    pb::ServerCapabilities {
+        get_provider_schema_optional: true,
+        ..Default::default()
+    }
 }
 
 fn unknown_data_source(name: &str) -> Diagnostic {
-    Diagnostic::error("Unknown data source", format!("This provider has no data source `{name}`; it has `{DATA_SOURCE}`."))
+    Diagnostic::error(
+        "Unknown data source",
+        format!("This provider has no data source `{name}`; it has `{DATA_SOURCE}`."),
+    )
 }
 
 impl FlowMatrixProvider {
     fn data_source(&self) -> Result<Arc<FlowMatrixDataSource>, Diagnostic> {
         self.data_source
-            .get_or_init(|| FlowMatrixDataSource::new().map(Arc::new).map_err(|e| e.to_string()))
+            .get_or_init(|| {
+                FlowMatrixDataSource::new()
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string())
+            })
             .clone()
             .map_err(|error| Diagnostic::error("Internal error in the provider schema", error))
     }
@@ -51,10 +64,15 @@ impl FlowMatrixProvider {
 
 #[tonic::async_trait]
 impl Provider for FlowMatrixProvider {
-    async fn get_metadata(&self, _: Request<pb::get_metadata::Request>) -> Result<Response<pb::get_metadata::Response>, Status> {
+    async fn get_metadata(
+        &self,
+        _: Request<pb::get_metadata::Request>,
+    ) -> Result<Response<pb::get_metadata::Response>, Status> {
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
-            data_sources: vec![pb::get_metadata::DataSourceMetadata { type_name: DATA_SOURCE.to_owned() }],
+            data_sources: vec![pb::get_metadata::DataSourceMetadata {
+                type_name: DATA_SOURCE.to_owned(),
+            }],
             ..Default::default()
         }))
     }
@@ -70,7 +88,10 @@ impl Provider for FlowMatrixProvider {
         };
         match self.data_source() {
             Ok(data_source) => {
-                response.data_source_schemas.insert(DATA_SOURCE.to_owned(), pb::Schema::from(data_source.schema()));
+                response.data_source_schemas.insert(
+                    DATA_SOURCE.to_owned(),
+                    pb::Schema::from(data_source.schema()),
+                );
             }
             Err(diagnostic) => response.diagnostics = diagnostics(&[diagnostic]),
         }
@@ -82,7 +103,9 @@ impl Provider for FlowMatrixProvider {
         _: Request<pb::validate_provider_config::Request>,
     ) -> Result<Response<pb::validate_provider_config::Response>, Status> {
         // The provider block takes no arguments: nothing to check.
-        Ok(Response::new(pb::validate_provider_config::Response::default()))
+        Ok(Response::new(
+            pb::validate_provider_config::Response::default(),
+        ))
     }
 
     async fn validate_data_resource_config(
@@ -98,7 +121,9 @@ impl Provider for FlowMatrixProvider {
                 Err(diagnostic) => vec![diagnostic],
             }
         };
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diagnostics(&found) }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diagnostics(&found),
+        }))
     }
 
     async fn configure_provider(
@@ -114,7 +139,11 @@ impl Provider for FlowMatrixProvider {
     ) -> Result<Response<pb::read_data_source::Response>, Status> {
         let request = request.into_inner();
         let respond = |state, found: Vec<Diagnostic>| {
-            Ok(Response::new(pb::read_data_source::Response { state, diagnostics: diagnostics(&found), deferred: None }))
+            Ok(Response::new(pb::read_data_source::Response {
+                state,
+                diagnostics: diagnostics(&found),
+                deferred: None,
+            }))
         };
         if request.type_name != DATA_SOURCE {
             return respond(None, vec![unknown_data_source(&request.type_name)]);
@@ -142,7 +171,10 @@ impl Provider for FlowMatrixProvider {
         }
     }
 
-    async fn get_functions(&self, _: Request<pb::get_functions::Request>) -> Result<Response<pb::get_functions::Response>, Status> {
+    async fn get_functions(
+        &self,
+        _: Request<pb::get_functions::Request>,
+    ) -> Result<Response<pb::get_functions::Response>, Status> {
         Ok(Response::new(pb::get_functions::Response::default()))
     }
 
@@ -151,7 +183,8 @@ impl Provider for FlowMatrixProvider {
         _: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
         // Wake every read in flight; the server keeps running for later calls.
-        self.stop.send_modify(|generation| *generation = generation.wrapping_add(1));
+        self.stop
+            .send_modify(|generation| *generation = generation.wrapping_add(1));
         Ok(Response::new(pb::stop_provider::Response::default()))
     }
 }

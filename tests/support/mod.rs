@@ -57,13 +57,21 @@ impl From<Output> for Run {
 impl Run {
     /// Panics with the command's output unless it succeeded.
     pub fn expect_ok(self, what: &str) -> Self {
-        assert!(self.ok, "terraform {what} failed:\n--- stdout\n{}\n--- stderr\n{}", self.stdout, self.stderr);
+        assert!(
+            self.ok,
+            "terraform {what} failed:\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     /// Panics with the command's output unless it failed.
     pub fn expect_failure(self, what: &str) -> Self {
-        assert!(!self.ok, "terraform {what} succeeded but should have failed:\n{}", self.stdout);
+        assert!(
+            !self.ok,
+            "terraform {what} succeeded but should have failed:\n{}",
+            self.stdout
+        );
         self
     }
 }
@@ -103,16 +111,30 @@ impl Workspace {
     fn empty() -> Self {
         let temp = tempfile::tempdir().expect("temporary directory");
         let mirror = temp.path().join("mirror");
-        let platform = format!("{}_{}", std::env::consts::OS, match std::env::consts::ARCH {
-            "x86_64" => "amd64",
-            "aarch64" => "arm64",
-            other => other,
-        });
-        let plugin_dir = mirror.join(format!("registry.terraform.io/flowmatrix/panorama/{VERSION}/{platform}"));
+        let platform = format!(
+            "{}_{}",
+            std::env::consts::OS,
+            match std::env::consts::ARCH {
+                "x86_64" => "amd64",
+                "aarch64" => "arm64",
+                other => other,
+            }
+        );
+        let plugin_dir = mirror.join(format!(
+            "registry.terraform.io/flowmatrix/panorama/{VERSION}/{platform}"
+        ));
         std::fs::create_dir_all(&plugin_dir).expect("create mirror");
         let binary = provider_binary();
-        std::fs::copy(&binary, plugin_dir.join(format!("terraform-provider-panorama_v{VERSION}")))
-            .unwrap_or_else(|e| panic!("copy provider binary {}: {e} (run `make build` first)", binary.display()));
+        std::fs::copy(
+            &binary,
+            plugin_dir.join(format!("terraform-provider-panorama_v{VERSION}")),
+        )
+        .unwrap_or_else(|e| {
+            panic!(
+                "copy provider binary {}: {e} (run `make build` first)",
+                binary.display()
+            )
+        });
         let cli_config = temp.path().join("terraform.rc");
         std::fs::write(
             &cli_config,
@@ -124,7 +146,11 @@ impl Workspace {
         .expect("write CLI config");
         let dir = temp.path().join("work");
         std::fs::create_dir_all(&dir).expect("create working directory");
-        Workspace { _temp: temp, dir, cli_config }
+        Workspace {
+            _temp: temp,
+            dir,
+            cli_config,
+        }
     }
 
     /// Runs `terraform ARGS` in the workspace.
@@ -145,13 +171,16 @@ impl Workspace {
 
     /// `terraform init`, which must succeed.
     pub fn init(&self) -> &Self {
-        self.terraform(&["init", "-input=false", "-no-color"]).expect_ok("init");
+        self.terraform(&["init", "-input=false", "-no-color"])
+            .expect_ok("init");
         self
     }
 
     /// `terraform output -json NAME`, parsed.
     pub fn output(&self, name: &str) -> serde_json::Value {
-        let run = self.terraform(&["output", "-json", name]).expect_ok("output");
+        let run = self
+            .terraform(&["output", "-json", name])
+            .expect_ok("output");
         serde_json::from_str(&run.stdout).expect("output is JSON")
     }
 }
