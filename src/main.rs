@@ -16,7 +16,9 @@ fn main() -> std::process::ExitCode {
 struct Placeholder;
 
 fn unimplemented<T>() -> Result<Response<T>, Status> {
-    Err(Status::unimplemented("the panorama provider is not wired in yet"))
+    Err(Status::unimplemented(
+        "the panorama provider is not wired in yet",
+    ))
 }
 
 #[tonic::async_trait]

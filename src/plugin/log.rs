@@ -140,9 +140,9 @@ pub fn format_line(level: Level, message: &str, at: SystemTime) -> String {
     // serde_json does the string escaping; serialising a &str cannot fail.
     let message = serde_json::to_string(message).unwrap_or_else(|_| "\"\"".to_owned());
     let mut line = String::with_capacity(message.len() + 120);
-    let _ = write!(
+    let _ = writeln!(
         line,
-        "{{\"@level\":\"{}\",\"@message\":{},\"@module\":\"{}\",\"@timestamp\":\"{}\"}}\n",
+        "{{\"@level\":\"{}\",\"@message\":{},\"@module\":\"{}\",\"@timestamp\":\"{}\"}}",
         level.as_str(),
         message,
         MODULE,
@@ -213,7 +213,10 @@ mod tests {
 
     #[test]
     fn provider_setting_wins() {
-        assert_eq!(threshold_from(Some("ERROR"), Some("TRACE")), Some(Level::Error));
+        assert_eq!(
+            threshold_from(Some("ERROR"), Some("TRACE")),
+            Some(Level::Error)
+        );
         assert_eq!(threshold_from(Some("OFF"), Some("TRACE")), None);
         assert_eq!(threshold_from(Some(""), Some("DEBUG")), Some(Level::Debug));
         assert_eq!(threshold_from(None, Some("INFO")), Some(Level::Info));

@@ -73,10 +73,8 @@ async fn serve<P: Provider>(provider: P, config: handshake::StartConfig) -> Resu
         .map(|tls| tokio_rustls::TlsAcceptor::from(tls.config.clone()));
     let incoming = conn::spawn_accept_loop(listener, acceptor);
 
-    let line = handshake::handshake_line(
-        socket.path(),
-        tls.as_ref().map(|tls| tls.cert_der.as_ref()),
-    );
+    let line =
+        handshake::handshake_line(socket.path(), tls.as_ref().map(|tls| tls.cert_der.as_ref()));
     announce(&line).map_err(|e| format!("cannot write the handshake to stdout: {e}"))?;
     log::debug(format_args!(
         "serving on {} ({})",

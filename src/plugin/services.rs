@@ -134,7 +134,10 @@ mod tests {
             service_name("/tfplugin6.Provider/ReadDataSource"),
             "tfplugin6.Provider"
         );
-        assert_eq!(service_name("/plugin.GRPCController/Shutdown"), "plugin.GRPCController");
+        assert_eq!(
+            service_name("/plugin.GRPCController/Shutdown"),
+            "plugin.GRPCController"
+        );
         assert_eq!(service_name("/"), "");
         assert_eq!(service_name(""), "");
     }

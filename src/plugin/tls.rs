@@ -44,7 +44,10 @@ impl std::fmt::Display for TlsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TlsError::BadClientCert(why) => {
-                write!(f, "PLUGIN_CLIENT_CERT is not a usable PEM certificate: {why}")
+                write!(
+                    f,
+                    "PLUGIN_CLIENT_CERT is not a usable PEM certificate: {why}"
+                )
             }
             TlsError::CertGeneration(e) => write!(f, "cannot generate the server certificate: {e}"),
             TlsError::Config(e) => write!(f, "cannot configure TLS: {e}"),
@@ -203,9 +206,10 @@ impl SignatureVerificationAlgorithm for EcdsaP521Sha512 {
     ) -> Result<(), InvalidSignature> {
         use p521::ecdsa::signature::Verifier as _;
         // `public_key` is the SEC1 point from the SPKI; the signature is DER (X9.62).
-        let key = p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key)
-            .map_err(|_| InvalidSignature)?;
-        let signature = p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
+        let key =
+            p521::ecdsa::VerifyingKey::from_sec1_bytes(public_key).map_err(|_| InvalidSignature)?;
+        let signature =
+            p521::ecdsa::Signature::from_der(signature).map_err(|_| InvalidSignature)?;
         // p521's Verifier hashes the message with SHA-512.
         key.verify(message, &signature)
             .map_err(|_| InvalidSignature)
@@ -274,8 +278,7 @@ mod tests {
     #[test]
     fn p521_signature_round_trip() {
         use p521::ecdsa::signature::Signer as _;
-        let signing =
-            p521::ecdsa::SigningKey::random(&mut p521::elliptic_curve::rand_core::OsRng);
+        let signing = p521::ecdsa::SigningKey::random(&mut p521::elliptic_curve::rand_core::OsRng);
         let point = p521::ecdsa::VerifyingKey::from(&signing).to_encoded_point(false);
         let sig: p521::ecdsa::Signature = signing.sign(b"hello");
         let der = sig.to_der();
