@@ -1,5 +1,7 @@
 //! The provider binary: Terraform starts it, it serves the provider until told to stop.
 
+use panorama_provider::{plugin, provider::FlowMatrixProvider};
+
 fn main() -> std::process::ExitCode {
-    panorama_provider::plugin::run()
+    plugin::run(FlowMatrixProvider::default())
 }
