@@ -14,6 +14,15 @@ terraform {
 }
 "#;
 
+/// The 1-based line of `config` that reads `needle`, leading and trailing blanks aside.
+fn line_of(config: &str, needle: &str) -> usize {
+    config
+        .lines()
+        .position(|line| line.trim() == needle)
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("no `{needle}` in config"))
+}
+
 fn strings(value: &Value) -> Vec<String> {
     value
         .as_array()
@@ -104,7 +113,7 @@ fn terraform_test_suites_pass() {
 
 #[test]
 fn an_invalid_version_is_an_error_at_its_line() {
-    let ws = Workspace::with_config(&format!(
+    let config = format!(
         r#"{HEADER}
 data "panorama_flow_matrix" "x" {{
   panorama = {{
@@ -118,34 +127,25 @@ data "panorama_flow_matrix" "x" {{
   }}
 }}
 "#
-    ));
+    );
+    let ws = Workspace::with_config(&config);
     ws.init();
     let run = ws
         .terraform(&["plan", "-input=false", "-no-color"])
         .expect_failure("plan");
-    assert!(
-        run.stderr.contains("Error: Invalid version"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("`ten.one` is not a Panorama or PAN-OS release"),
-        "{}",
-        run.stderr
-    );
-    // Terraform points at the attribute's line in the configuration.
-    assert!(run.stderr.contains("main.tf line 14"), "{}", run.stderr);
-    assert!(
-        run.stderr.contains(r#"version = "ten.one""#),
-        "{}",
-        run.stderr
-    );
+    let stderr = &run.stderr;
+    assert!(stderr.contains("Error: Invalid version"), "{stderr}");
+    let detail = "firewalls[\"branches\"].version: `ten.one` is not a Panorama or PAN-OS release";
+    assert!(stderr.contains(detail), "{stderr}");
+    // Terraform points at the firewall group's line, the deepest it can place.
+    let line = line_of(&config, "branches = {");
+    let at = format!("on main.tf line {line}, in data \"panorama_flow_matrix\" \"x\"");
+    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
 }
 
 #[test]
 fn a_cidr_with_host_bits_suggests_the_network() {
-    let ws = Workspace::with_config(&format!(
+    let config = format!(
         r#"{HEADER}
 data "panorama_flow_matrix" "x" {{
   panorama = {{
@@ -154,21 +154,24 @@ data "panorama_flow_matrix" "x" {{
   }}
 }}
 "#
-    ));
+    );
+    let ws = Workspace::with_config(&config);
     ws.init();
     let run = ws
         .terraform(&["plan", "-input=false", "-no-color"])
         .expect_failure("plan");
+    let stderr = &run.stderr;
+    assert!(stderr.contains("Error: CIDR has host bits set"), "{stderr}");
     assert!(
-        run.stderr.contains("Error: CIDR has host bits set"),
-        "{}",
-        run.stderr
+        stderr.contains("panorama.nodes[\"a\"].addresses[\"mgt\"][0]: `10.0.0.5/24`"),
+        "{stderr}"
     );
     assert!(
-        run.stderr.contains("Write `10.0.0.0/24` for the network"),
-        "{}",
-        run.stderr
+        stderr.contains("Write `10.0.0.0/24` for the network"),
+        "{stderr}"
     );
+    let at = format!("on main.tf line {},", line_of(&config, "panorama = {"));
+    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
 }
 
 #[test]
@@ -214,13 +217,13 @@ output "ingress" {{
 fn validate_with_unknown_variables_reports_only_known_problems() {
     let ws = Workspace::with_config(&format!(
         r#"{HEADER}
-variable "version" {{
+variable "panorama_version" {{
   type = string
 }}
 
 data "panorama_flow_matrix" "x" {{
   panorama = {{
-    version = var.version
+    version = var.panorama_version
     nodes   = {{ a = {{ addresses = {{ mgt = ["not-an-address"] }} }} }}
   }}
 }}

@@ -35,8 +35,8 @@ run "band_8x_uses_28270_28_and_3978_both_ways" {
   }
   assert {
     condition = (
-      output.flows_by_key["log_collector.lc1@eth2>panorama.p1@eth2:tcp:28270"].source_addresses == ["10.1.2.5/32"] &&
-      output.flows_by_key["log_collector.lc1@eth2>panorama.p1@eth2:tcp:28270"].destination_addresses == ["10.0.2.10/32"]
+      output.flows_by_key["log_collector.lc1@eth2>panorama.p1@eth2:tcp:28270"].source_addresses == tolist(["10.1.2.5/32"]) &&
+      output.flows_by_key["log_collector.lc1@eth2>panorama.p1@eth2:tcp:28270"].destination_addresses == tolist(["10.0.2.10/32"])
     )
     error_message = "Collector Group flows use the eth2 addresses on both sides."
   }

@@ -25,7 +25,7 @@ run "clear_text_8x_opens_28260_and_28769_both_ways" {
   }
   assert {
     condition = (
-      output.flows_by_key["panorama.a@mgt>panorama.b@mgt:tcp:28260"].destination_addresses == ["10.0.0.2/32"] &&
+      output.flows_by_key["panorama.a@mgt>panorama.b@mgt:tcp:28260"].destination_addresses == tolist(["10.0.0.2/32"]) &&
       output.flows_by_key["panorama.a@mgt>panorama.b@mgt:tcp:28260"].application == "panorama" &&
       output.flows_by_key["panorama.a@mgt>panorama.b@mgt:tcp:28260"].purpose == "ha-sync"
     )

@@ -34,7 +34,7 @@ run "firewalls_manage_and_log_over_3978" {
     error_message = "Firewalls need 3978 to device management (mgt) and to log collection (eth1): ${jsonencode(output.keys)}"
   }
   assert {
-    condition     = output.flows_by_key["firewall.modern>panorama.p1@eth1:tcp:3978"].destination_addresses == ["10.0.1.10/32"]
+    condition     = output.flows_by_key["firewall.modern>panorama.p1@eth1:tcp:3978"].destination_addresses == tolist(["10.0.1.10/32"])
     error_message = "Log forwarding goes to the addresses of the log-collection interface."
   }
   assert {
