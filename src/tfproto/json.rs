@@ -5,8 +5,6 @@
 //! writes `Unknown` as `null`. A value at a `dynamic` position is the object
 //! `{"value": ..., "type": ...}`, the same shape Terraform uses.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value as Json;
 
 use super::error::{DecodeError, MAX_DEPTH};
@@ -14,6 +12,7 @@ use super::number::Number;
 use super::path::AttributePath;
 use super::types::Type;
 use super::value::Value;
+use super::walk;
 
 impl Value {
     /// Reads JSON as a value of type `ty`. `null` is `Null` at any type; numbers may be
@@ -123,62 +122,15 @@ fn from_json_at(
         (Type::Bool, Json::String(text)) if text == "true" || text == "false" => {
             Ok(Value::Bool(text == "true"))
         }
-        (Type::List(element) | Type::Set(element), Json::Array(items)) => {
-            let values = (0_i64..)
-                .zip(items)
-                .map(|(index, item)| inner(item, element, &path.clone().index(index)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(if matches!(ty, Type::Set(_)) {
-                Value::Set(values)
-            } else {
-                Value::List(values)
-            })
+        (Type::List(_) | Type::Set(_) | Type::Tuple(_), Json::Array(items)) => {
+            walk::sequence(ty, items, path, inner)
         }
-        (Type::Tuple(elements), Json::Array(items)) => {
-            if elements.len() != items.len() {
-                return Err(DecodeError::new(
-                    path,
-                    format!(
-                        "a tuple of {} elements cannot hold {} values",
-                        elements.len(),
-                        items.len()
-                    ),
-                ));
-            }
-            (0_i64..)
-                .zip(elements.iter().zip(items))
-                .map(|(index, (ty, item))| inner(item, ty, &path.clone().index(index)))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Value::Tuple)
-        }
-        (Type::Map(element), Json::Object(entries)) => entries
-            .iter()
-            .map(|(key, item)| {
-                Ok((
-                    key.clone(),
-                    inner(item, element, &path.clone().key(key.as_str()))?,
-                ))
-            })
-            .collect::<Result<BTreeMap<_, _>, _>>()
-            .map(Value::Map),
-        (Type::Object(attributes), Json::Object(fields)) => {
-            if let Some(extra) = fields.keys().find(|name| !attributes.contains_key(*name)) {
-                return Err(DecodeError::new(
-                    &path.clone().attr(extra.as_str()),
-                    "unsupported attribute",
-                ));
-            }
-            attributes
+        (Type::Map(_) | Type::Object(_), Json::Object(fields)) => {
+            let fields = fields
                 .iter()
-                .map(|(name, ty)| {
-                    let value = match fields.get(name) {
-                        Some(field) => inner(field, ty, &path.clone().attr(name.as_str()))?,
-                        None => Value::Null,
-                    };
-                    Ok((name.clone(), value))
-                })
-                .collect::<Result<BTreeMap<_, _>, _>>()
-                .map(Value::Object)
+                .map(|(key, item)| (key.as_str(), item))
+                .collect();
+            walk::entries(ty, &fields, path, inner)
         }
         (Type::Dynamic, Json::Object(wrapper)) => {
             let (Some(value), Some(type_json), 2) =
@@ -189,16 +141,7 @@ fn from_json_at(
                     "a dynamic value must be an object with exactly \"value\" and \"type\"",
                 ));
             };
-            let concrete = Type::from_json(type_json)
-                .map_err(|err| DecodeError::new(path, err.to_string()))?;
-            if concrete == Type::Dynamic {
-                return Err(DecodeError::new(
-                    path,
-                    "a dynamic value needs a concrete type",
-                ));
-            }
-            let decoded = inner(value, &concrete, path)?;
-            Ok(Value::Dynamic(concrete, Box::new(decoded)))
+            walk::dynamic(Type::from_json(type_json), value, path, inner)
         }
         _ => Err(mismatch(json, ty, path)),
     }

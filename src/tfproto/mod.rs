@@ -35,6 +35,7 @@ pub mod path;
 pub mod schema;
 pub mod types;
 pub mod value;
+mod walk;
 
 pub use diagnostic::{has_errors, Diagnostic, Severity};
 pub use error::{DecodeError, EncodeError, TypeError, MAX_DEPTH};

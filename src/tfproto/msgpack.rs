@@ -26,6 +26,7 @@ use super::path::AttributePath;
 use super::tfplugin6;
 use super::types::Type;
 use super::value::Value;
+use super::walk;
 
 /// Nesting allowed to the msgpack parser. It counts a level for each value and one more
 /// for each array, map, string or extension body, so a value [`MAX_DEPTH`] levels deep
@@ -187,63 +188,11 @@ fn from_msgpack(
         },
         (Type::Number, message) => decode_number(message, path),
         (Type::Bool, Msg::Boolean(flag)) => Ok(Value::Bool(*flag)),
-        (Type::List(element) | Type::Set(element), Msg::Array(items)) => {
-            let values = (0_i64..)
-                .zip(items)
-                .map(|(index, item)| inner(item, element, &path.clone().index(index)))
-                .collect::<Result<Vec<_>, _>>()?;
-            Ok(if matches!(ty, Type::Set(_)) {
-                Value::Set(values)
-            } else {
-                Value::List(values)
-            })
+        (Type::List(_) | Type::Set(_) | Type::Tuple(_), Msg::Array(items)) => {
+            walk::sequence(ty, items, path, inner)
         }
-        (Type::Tuple(elements), Msg::Array(items)) => {
-            if elements.len() != items.len() {
-                return Err(DecodeError::new(
-                    path,
-                    format!(
-                        "a tuple of {} elements cannot hold {} values",
-                        elements.len(),
-                        items.len()
-                    ),
-                ));
-            }
-            (0_i64..)
-                .zip(elements.iter().zip(items))
-                .map(|(index, (ty, item))| inner(item, ty, &path.clone().index(index)))
-                .collect::<Result<Vec<_>, _>>()
-                .map(Value::Tuple)
-        }
-        (Type::Map(element), Msg::Map(pairs)) => string_entries(pairs, path)?
-            .into_iter()
-            .map(|(key, item)| {
-                Ok((
-                    key.to_owned(),
-                    inner(item, element, &path.clone().key(key))?,
-                ))
-            })
-            .collect::<Result<BTreeMap<_, _>, _>>()
-            .map(Value::Map),
-        (Type::Object(attributes), Msg::Map(pairs)) => {
-            let fields = string_entries(pairs, path)?;
-            if let Some(extra) = fields.keys().find(|name| !attributes.contains_key(**name)) {
-                return Err(DecodeError::new(
-                    &path.clone().attr(*extra),
-                    "unsupported attribute",
-                ));
-            }
-            attributes
-                .iter()
-                .map(|(name, ty)| {
-                    let value = match fields.get(name.as_str()) {
-                        Some(field) => inner(field, ty, &path.clone().attr(name.as_str()))?,
-                        None => Value::Null,
-                    };
-                    Ok((name.clone(), value))
-                })
-                .collect::<Result<BTreeMap<_, _>, _>>()
-                .map(Value::Object)
+        (Type::Map(_) | Type::Object(_), Msg::Map(pairs)) => {
+            walk::entries(ty, &string_entries(pairs, path)?, path, inner)
         }
         (Type::Dynamic, Msg::Array(parts)) => {
             let [type_json, item] = parts.as_slice() else {
@@ -265,16 +214,7 @@ fn from_msgpack(
                     ))
                 }
             };
-            let concrete = Type::from_json_bytes(type_bytes)
-                .map_err(|err| DecodeError::new(path, err.to_string()))?;
-            if concrete == Type::Dynamic {
-                return Err(DecodeError::new(
-                    path,
-                    "a dynamic value needs a concrete type",
-                ));
-            }
-            let decoded = inner(item, &concrete, path)?;
-            Ok(Value::Dynamic(concrete, Box::new(decoded)))
+            walk::dynamic(Type::from_json_bytes(type_bytes), item, path, inner)
         }
         (ty, other) => Err(mismatch(other, ty, path)),
     }
