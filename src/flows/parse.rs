@@ -224,7 +224,11 @@ impl Parser {
                 choices.push(format!("ports {}", list.join(" ")));
                 override_ports(connections, ports)
             }
-            None => connections.to_vec(),
+            None => {
+                let mut defaults = connections.to_vec();
+                defaults.sort();
+                defaults
+            }
         };
         Some(ExternalService {
             service,
