@@ -238,3 +238,117 @@ data "panorama_flow_matrix" "x" {{
     assert!(run.stderr.contains("Invalid address"), "{}", run.stderr);
     assert!(!run.stderr.contains("Invalid version"), "{}", run.stderr);
 }
+
+#[test]
+fn an_interface_the_model_and_release_cannot_use_is_an_error_at_its_line() {
+    let config = format!(
+        r#"{HEADER}
+data "panorama_flow_matrix" "x" {{
+  panorama = {{
+    version    = "7.1"
+    model      = "m-500"
+    interfaces = {{ log_collection = "eth3" }}
+    nodes      = {{ a = {{ addresses = {{ mgt = ["10.0.0.10"], eth3 = ["10.0.3.10"] }} }} }}
+  }}
+}}
+"#
+    );
+    let ws = Workspace::with_config(&config);
+    ws.init();
+    let run = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_failure("plan");
+    let stderr = &run.stderr;
+    assert!(
+        stderr.contains("Error: Interface assignment not supported"),
+        "{stderr}"
+    );
+    let detail = "panorama.interfaces.log_collection: Panorama cannot carry log_collection on `eth3`: `m-500` on 7.1 can move only `log_collection`, `collector_group` off `mgt`, and only to `eth1`, `eth2`.";
+    assert!(
+        unwrapped(stderr).contains(detail),
+        "expected `{detail}` in:\n{stderr}"
+    );
+    // Terraform places paths down to a top-level attribute: the `panorama = {` line.
+    let at = format!("on main.tf line {},", line_of(&config, "panorama = {"));
+    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
+}
+
+#[test]
+fn a_device_newer_than_panorama_is_an_error_naming_both_versions() {
+    let config = format!(
+        r#"{HEADER}
+data "panorama_flow_matrix" "x" {{
+  panorama = {{
+    version = "10.1.9"
+    nodes   = {{ a = {{}} }}
+  }}
+  firewalls = {{
+    edge = {{
+      version = "11.1.4-h7"
+    }}
+  }}
+}}
+"#
+    );
+    let ws = Workspace::with_config(&config);
+    ws.init();
+    let run = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_failure("plan");
+    let stderr = &run.stderr;
+    assert!(
+        stderr.contains("Error: Device is newer than Panorama"),
+        "{stderr}"
+    );
+    let detail = "firewalls[\"edge\"].version: The firewall group `edge` runs 11.1.4-h7 but Panorama runs 10.1.9.";
+    assert!(
+        unwrapped(stderr).contains(detail),
+        "expected `{detail}` in:\n{stderr}"
+    );
+    let at = format!("on main.tf line {},", line_of(&config, "edge = {"));
+    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
+}
+
+#[test]
+fn a_newer_device_known_only_after_apply_is_reported_once_known() {
+    let ws = Workspace::with_config(&format!(
+        r#"{HEADER}
+resource "terraform_data" "fw_version" {{
+  input = "11.1"
+}}
+
+data "panorama_flow_matrix" "x" {{
+  panorama = {{
+    version = "10.2"
+    nodes   = {{ a = {{}} }}
+  }}
+  firewalls = {{
+    edge = {{ version = terraform_data.fw_version.output }}
+  }}
+  services = {{
+    syslog = {{ addresses = ["10.9.0.5"], transport = "ssl" }}
+  }}
+}}
+"#
+    ));
+    ws.init();
+    // While the version is unknown the cross-field check waits: validate and plan pass.
+    ws.terraform(&["validate", "-no-color"])
+        .expect_ok("validate");
+    ws.terraform(&["plan", "-input=false", "-no-color"])
+        .expect_ok("plan");
+    // Once known, the newer firewall group is refused.
+    let run = ws
+        .terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
+        .expect_failure("apply");
+    assert!(
+        run.stderr.contains("Error: Device is newer than Panorama"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// `text` with Terraform's line wrapping of diagnostic details undone.
+fn unwrapped(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

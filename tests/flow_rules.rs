@@ -1,7 +1,9 @@
 //! One table-driven test per FLOWS.md row and version band: hold this table against the
 //! managed-estate table of FLOWS.md. Each row names a small estate that triggers the rule,
 //! the (source, destination) pairs it must connect, and its ports in the bands
-//! 5.0, 5.1, 6.x-7.x and 8.x+ (the same release is used for every appliance).
+//! 5.0, 5.1, 6.x-7.x and 8.x+ (the same release is used for every appliance, unless the
+//! row says otherwise). Where FLOWS.md's compatibility rules make a band impossible (WildFire
+//! before 8.0.1, Cortex Data Lake before Panorama 8.0.5), the row names the error instead.
 
 use std::collections::BTreeSet;
 
@@ -17,6 +19,35 @@ struct Row {
     pairs: &'static [(&'static str, &'static str)],
     ports: [&'static [u16]; 4],
     application: &'static str,
+    /// Per band, the summary of the error that refuses the estate, if it is refused.
+    refused: [Option<&'static str>; 4],
+}
+
+/// Every band computes.
+const ACCEPTED: [Option<&str>; 4] = [None; 4];
+
+/// WildFire before 8.0.1 is refused.
+const WILDFIRE_BEFORE_8: [Option<&str>; 4] = [
+    Some("WildFire release too old for Panorama"),
+    Some("WildFire release too old for Panorama"),
+    Some("WildFire release too old for Panorama"),
+    None,
+];
+
+/// Cortex Data Lake on Panorama before 8.0.5 is refused.
+const CORTEX_BEFORE_8: [Option<&str>; 4] = [
+    Some("Cortex Data Lake needs Panorama 8.0.5"),
+    Some("Cortex Data Lake needs Panorama 8.0.5"),
+    Some("Cortex Data Lake needs Panorama 8.0.5"),
+    None,
+];
+
+/// Whether `v` is on the 8.x-and-later band (WildFire is only managed from there on).
+fn is_8_or_later(v: &str) -> bool {
+    v.split('.')
+        .next()
+        .and_then(|major| major.parse::<u32>().ok())
+        .is_some_and(|major| major >= 8)
 }
 
 fn ha(encrypted: bool) -> impl Fn(&str) -> Value {
@@ -45,6 +76,7 @@ const ROWS: &[Row] = &[
         pairs: &[("panorama.a", "panorama.b"), ("panorama.b", "panorama.a")],
         ports: [&[28], &[28], &[28], &[28]],
         application: "ssh",
+        refused: ACCEPTED,
     },
     Row {
         id: "HA-CLEAR",
@@ -57,6 +89,7 @@ const ROWS: &[Row] = &[
             &[28260, 28769],
         ],
         application: "panorama",
+        refused: ACCEPTED,
     },
     Row {
         id: "FW-MGMT",
@@ -64,6 +97,7 @@ const ROWS: &[Row] = &[
         pairs: &[("firewall.fw", "panorama.a"), ("firewall.fw", "panorama.b")],
         ports: [&[3978], &[3978], &[3978], &[3978]],
         application: "panorama",
+        refused: ACCEPTED,
     },
     Row {
         id: "FW-LOG-PANO",
@@ -71,6 +105,7 @@ const ROWS: &[Row] = &[
         pairs: &[("firewall.fw", "panorama.a"), ("firewall.fw", "panorama.b")],
         ports: [&[3978], &[3978], &[3978], &[3978]],
         application: "panorama",
+        refused: ACCEPTED,
     },
     Row {
         id: "FW-LOG-LC",
@@ -78,6 +113,7 @@ const ROWS: &[Row] = &[
         pairs: &[("firewall.fw", "log_collector.lc")],
         ports: [&[3978], &[3978], &[3978], &[3978]],
         application: "panorama",
+        refused: ACCEPTED,
     },
     Row {
         id: "LC-MGMT",
@@ -88,12 +124,15 @@ const ROWS: &[Row] = &[
         ],
         ports: [&[3978], &[3978], &[3978], &[3978]],
         application: "panorama",
+        refused: ACCEPTED,
     },
     Row {
         id: "UPDATES",
         estate: |v| {
             let mut estate = firewalls(v, Some("cg"), "management-only");
-            estate["wildfire"] = json!({ "wf": { "version": v } });
+            if is_8_or_later(v) {
+                estate["wildfire"] = json!({ "wf": { "version": v } });
+            }
             estate
         },
         pairs: &[
@@ -106,6 +145,7 @@ const ROWS: &[Row] = &[
         ],
         ports: [&[], &[], &[], &[28443]],
         application: "paloalto-updates",
+        refused: ACCEPTED,
     },
     Row {
         id: "CG-DIST",
@@ -116,6 +156,7 @@ const ROWS: &[Row] = &[
         ],
         ports: [&[49190], &[49190], &[28270], &[28270]],
         application: "panorama",
+        refused: ACCEPTED,
     },
     Row {
         id: "CG-SSH",
@@ -126,6 +167,7 @@ const ROWS: &[Row] = &[
         ],
         ports: [&[28], &[28], &[28], &[28]],
         application: "ssh",
+        refused: ACCEPTED,
     },
     Row {
         id: "CG-3978",
@@ -136,13 +178,49 @@ const ROWS: &[Row] = &[
         ],
         ports: [&[3978], &[3978], &[3978], &[3978]],
         application: "panorama",
+        refused: ACCEPTED,
     },
     Row {
         id: "WF-MGMT",
         estate: |v| json!({ "panorama": { "version": v, "nodes": { "p": {} } }, "wildfire": { "wf": { "version": v } } }),
         pairs: &[("wildfire.wf", "panorama.p")],
+        ports: [&[], &[], &[], &[3978]],
+        application: "panorama",
+        refused: WILDFIRE_BEFORE_8,
+    },
+    Row {
+        id: "CDL-PANO",
+        estate: |v| {
+            json!({
+                "panorama": { "version": v, "nodes": { "a": {}, "b": {} } },
+                "cortex_data_lake": { "addresses": ["203.0.113.0/24"] },
+            })
+        },
+        pairs: &[
+            ("panorama.a", "cortex_data_lake"),
+            ("panorama.b", "cortex_data_lake"),
+        ],
+        ports: [&[], &[], &[], &[444]],
+        application: "paloalto-logging-service",
+        refused: CORTEX_BEFORE_8,
+    },
+    Row {
+        id: "CDL-FW",
+        // The band is the firewalls' release; Panorama runs the newest so that it can
+        // manage them and work with Cortex Data Lake.
+        estate: |v| {
+            json!({
+                "panorama": { "version": "11.1.4-h7", "nodes": { "p": {} } },
+                "firewalls": {
+                    "fw": { "version": v, "cortex_data_lake": true },
+                    "other": { "version": v },
+                },
+            })
+        },
+        pairs: &[("firewall.fw", "cortex_data_lake")],
         ports: [&[3978], &[3978], &[3978], &[3978]],
         application: "panorama",
+        refused: ACCEPTED,
     },
 ];
 
@@ -168,6 +246,22 @@ fn produced_by<'f>(flows: &'f [Flow], id: &str) -> Vec<&'f Flow> {
 
 fn check_row(row: &Row, band: usize) {
     let version = BANDS[band];
+    if let Some(summary) = row.refused[band] {
+        let estate = (row.estate)(version);
+        let config: EstateConfig = serde_json::from_value(estate).expect("fixture");
+        let outcome = flows::compute(&config);
+        assert!(outcome.matrix.is_none(), "{} on {version} computed", row.id);
+        assert!(
+            outcome
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.summary == summary),
+            "{} on {version}: {:#?}",
+            row.id,
+            outcome.diagnostics
+        );
+        return;
+    }
     let flows = flows_of((row.estate)(version));
     let produced = produced_by(&flows, row.id);
     let actual: BTreeSet<String> = produced
@@ -221,6 +315,8 @@ row_tests! {
     cg_ssh => "CG-SSH",
     cg_3978 => "CG-3978",
     wf_mgmt => "WF-MGMT",
+    cdl_pano => "CDL-PANO",
+    cdl_fw => "CDL-FW",
 }
 
 #[test]

@@ -28,11 +28,23 @@ variable "wildfire" {
   default = null
 }
 
+variable "cortex_data_lake" {
+  type    = any
+  default = null
+}
+
+variable "services" {
+  type    = any
+  default = null
+}
+
 data "panorama_flow_matrix" "this" {
-  panorama       = var.panorama
-  log_collectors = var.log_collectors
-  firewalls      = var.firewalls
-  wildfire       = var.wildfire
+  panorama         = var.panorama
+  log_collectors   = var.log_collectors
+  firewalls        = var.firewalls
+  wildfire         = var.wildfire
+  cortex_data_lake = var.cortex_data_lake
+  services         = var.services
 }
 
 locals {
@@ -50,4 +62,8 @@ output "connections" {
 
 output "flows_by_key" {
   value = { for f in local.flows : f.key => f }
+}
+
+output "ingress_by_key" {
+  value = { for r in data.panorama_flow_matrix.this.ingress_rules : r.key => r }
 }

@@ -1,4 +1,5 @@
-//! The rule catalog: the managed-estate table of FLOWS.md, one row per rule.
+//! The rule catalog: the managed-estate table of FLOWS.md, one row per rule (the external
+//! services have their own table in [`crate::flows::services`]).
 //!
 //! Read it side by side with FLOWS.md: each row names the peers it connects, the ports in
 //! each version band (5.0, 5.1, 6.x-7.x, 8.x and later; an empty cell means no flow), the
@@ -49,6 +50,10 @@ pub enum Peers {
     CollectorGroupMembers,
     /// Each WildFire appliance or cluster to each Panorama node.
     WildfireToPanorama,
+    /// Each Panorama node to Cortex Data Lake, when it is declared.
+    PanoramaToCortex,
+    /// Each firewall group with `cortex_data_lake = true` to Cortex Data Lake.
+    FirewallsToCortex,
 }
 
 /// Whose release picks the version band of a pair.
@@ -226,5 +231,29 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         source_function: Management,
         destination_function: DeviceManagement,
         why: "WildFire appliances and clusters connect to Panorama to be managed (WildFire {version})",
+    },
+    Rule {
+        id: "CDL-PANO",
+        peers: Peers::PanoramaToCortex,
+        protocol: Protocol::Tcp,
+        ports: [&[], &[], &[], &[444]],
+        band_of: BandOf::Source,
+        application: "paloalto-logging-service",
+        purpose: "cortex",
+        source_function: Management,
+        destination_function: Management,
+        why: "Panorama connects to Cortex Data Lake because cortex_data_lake is declared (Panorama {version})",
+    },
+    Rule {
+        id: "CDL-FW",
+        peers: Peers::FirewallsToCortex,
+        protocol: Protocol::Tcp,
+        ports: ALL_BANDS_3978,
+        band_of: BandOf::Source,
+        application: "panorama",
+        purpose: "cortex",
+        source_function: Management,
+        destination_function: Management,
+        why: "Firewalls with cortex_data_lake = true forward logs to Cortex Data Lake (PAN-OS {version})",
     },
 ];

@@ -143,8 +143,10 @@ pub struct CortexDataLakeConfig {
 pub struct ServiceConfig {
     /// Addresses or CIDRs of the service (for `admin`: where administrators connect from).
     pub addresses: Option<Vec<String>>,
-    /// Ports that replace the service's default ports, where the vendor allows it.
-    pub ports: Option<Vec<i64>>,
+    /// Ports (whole numbers 1-65535) that replace the ports Panorama connects to, for
+    /// services whose port the vendor lets you configure (`scp`, `smtp`, `tacacs_plus`,
+    /// `dns`, `kerberos`, `ntp`, `snmp` traps, `ldap`, `syslog`, `radius`, `nfs`).
+    pub ports: Option<Vec<f64>>,
     /// `syslog` only: `udp` (default), `tcp` or `ssl`.
     pub transport: Option<String>,
     /// Whether dedicated Log Collectors get the same flows as Panorama (default `false`).

@@ -8,6 +8,7 @@ use std::fmt;
 
 use ipnet::IpNet;
 
+use super::services::{Connection, Service};
 use super::version::Version;
 
 /// A checked estate.
@@ -23,6 +24,23 @@ pub struct Estate {
     pub wildfire: Vec<Wildfire>,
     /// Cortex Data Lake, when declared.
     pub cortex_data_lake: Option<CortexDataLake>,
+    /// External services, sorted by key.
+    pub services: Vec<ExternalService>,
+}
+
+/// A declared external service, with its connections resolved (transport, port overrides).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalService {
+    /// Its row of the services table.
+    pub service: &'static Service,
+    /// Addresses of the service (for `admin`: where administrators connect from).
+    pub addresses: Vec<IpNet>,
+    /// Whether dedicated Log Collectors get the same flows as Panorama.
+    pub include_log_collectors: bool,
+    /// The connections after `transport` and `ports`, sorted and without duplicates.
+    pub connections: Vec<Connection>,
+    /// What the declaration chose, for descriptions (e.g. `transport ssl`), if anything.
+    pub choice: Option<String>,
 }
 
 /// Panorama: one node or an HA pair sharing model, mode and version.
@@ -153,6 +171,16 @@ impl Model {
             Model::Vm => 0,
             Model::M100 => 3,
             _ => 5,
+        }
+    }
+}
+
+impl Model {
+    /// Whether the model has interface `interface` (MGT always; `ethN` up to its count).
+    pub fn has(self, interface: Interface) -> bool {
+        match interface {
+            Interface::Mgt => true,
+            Interface::Eth(n) => (1..=self.data_interfaces()).contains(&n),
         }
     }
 }

@@ -1,13 +1,14 @@
-//! Applies the rule catalog to a checked estate: every rule, every pair, every port
-//! becomes a flow; rules that produce the same flow merge into one.
+//! Applies the rule catalog and the services table to a checked estate: every rule, every
+//! pair, every port becomes a flow; rules that produce the same flow merge into one.
 
 use std::collections::BTreeMap;
 
 use ipnet::IpNet;
 
-use super::catalog::{BandOf, Peers, Protocol, Rule, MANAGED_ESTATE};
-use super::estate::{Addresses, Estate, Function, Interface, Interfaces, Mode};
+use super::catalog::{BandOf, Peers, Protocol, MANAGED_ESTATE};
+use super::estate::{Addresses, Estate, ExternalService, Function, Interface, Interfaces, Mode};
 use super::matrix::Flow;
+use super::services::Direction;
 use super::version::Version;
 
 /// Kinds of endpoint, as named in outputs.
@@ -63,7 +64,8 @@ enum Reach<'e> {
 struct Party<'e> {
     name: String,
     kind: Kind,
-    version: &'e Version,
+    /// The release, for appliances; Cortex Data Lake and services have none.
+    version: Option<&'e Version>,
     reach: Reach<'e>,
 }
 
@@ -104,6 +106,8 @@ struct Parties<'e> {
     log_collectors: Vec<(Party<'e>, &'e str)>,
     firewalls: Vec<(Party<'e>, Option<&'e str>)>,
     wildfire: Vec<Party<'e>>,
+    /// Cortex Data Lake (without addresses when it is not declared).
+    cortex: Party<'e>,
 }
 
 impl<'e> Parties<'e> {
@@ -117,7 +121,7 @@ impl<'e> Parties<'e> {
                 .map(|node| Party {
                     name: format!("panorama.{}", node.name),
                     kind: Kind::Panorama,
-                    version: &pano.version,
+                    version: Some(&pano.version),
                     reach: Reach::Interfaces(&pano.interfaces, &node.addresses),
                 })
                 .collect(),
@@ -128,7 +132,7 @@ impl<'e> Parties<'e> {
                     let party = Party {
                         name: format!("log_collector.{}", lc.name),
                         kind: Kind::LogCollector,
-                        version: &lc.version,
+                        version: Some(&lc.version),
                         reach: Reach::Interfaces(&lc.interfaces, &lc.addresses),
                     };
                     (party, lc.collector_group.as_str())
@@ -141,7 +145,7 @@ impl<'e> Parties<'e> {
                     let party = Party {
                         name: format!("firewall.{}", fw.name),
                         kind: Kind::Firewall,
-                        version: &fw.version,
+                        version: Some(&fw.version),
                         reach: Reach::Flat(&fw.addresses),
                     };
                     (party, fw.collector_group.as_deref())
@@ -153,10 +157,21 @@ impl<'e> Parties<'e> {
                 .map(|wf| Party {
                     name: format!("wildfire.{}", wf.name),
                     kind: Kind::Wildfire,
-                    version: &wf.version,
+                    version: Some(&wf.version),
                     reach: Reach::Flat(&wf.addresses),
                 })
                 .collect(),
+            cortex: Party {
+                name: Kind::CortexDataLake.name().to_owned(),
+                kind: Kind::CortexDataLake,
+                version: None,
+                reach: Reach::Flat(
+                    estate
+                        .cortex_data_lake
+                        .as_ref()
+                        .map_or(&[], |cdl| cdl.addresses.as_slice()),
+                ),
+            },
         }
     }
 
@@ -243,6 +258,20 @@ impl<'e> Parties<'e> {
                 pairs
             }
             Peers::WildfireToPanorama => self.to_panorama(self.wildfire.iter()),
+            Peers::PanoramaToCortex if self.estate.cortex_data_lake.is_some() => self
+                .panorama
+                .iter()
+                .map(|node| (node, &self.cortex))
+                .collect(),
+            Peers::PanoramaToCortex => Vec::new(),
+            Peers::FirewallsToCortex => self
+                .estate
+                .firewalls
+                .iter()
+                .zip(&self.firewalls)
+                .filter(|(fw, _)| fw.cortex_data_lake)
+                .map(|(_, (party, _))| (party, &self.cortex))
+                .collect(),
         }
     }
 }
@@ -257,7 +286,7 @@ struct Draft {
     protocol: Protocol,
     ports: (u16, u16),
     applications: Vec<&'static str>,
-    purposes: Vec<&'static str>,
+    purposes: Vec<String>,
     descriptions: Vec<String>,
 }
 
@@ -266,6 +295,15 @@ fn push_new<T: PartialEq>(list: &mut Vec<T>, item: T) {
     if !list.contains(&item) {
         list.push(item);
     }
+}
+
+/// What a flow carries and why, whatever table it comes from.
+struct Origin<'r> {
+    protocol: Protocol,
+    ports: (u16, u16),
+    application: &'static str,
+    purpose: &'r str,
+    description: String,
 }
 
 /// Every flow of the estate, sorted by key.
@@ -278,17 +316,33 @@ pub fn flows(estate: &Estate) -> Vec<Flow> {
                 BandOf::Source => source.version,
                 BandOf::Destination => destination.version,
             };
+            // Every rule picks its band from a party that has a release.
+            let Some(version) = version else {
+                continue;
+            };
             for &port in rule.ports[version.band().index()] {
+                let origin = Origin {
+                    protocol: rule.protocol,
+                    ports: (port, port),
+                    application: rule.application,
+                    purpose: rule.purpose,
+                    description: format!(
+                        "{} [{}].",
+                        rule.why.replace("{version}", &version.to_string()),
+                        rule.id
+                    ),
+                };
                 add(
                     &mut drafts,
-                    rule,
-                    source,
-                    destination,
-                    version,
-                    (port, port),
+                    &origin,
+                    source.endpoint(rule.source_function),
+                    destination.endpoint(rule.destination_function),
                 );
             }
         }
+    }
+    for service in &estate.services {
+        service_flows(&parties, service, &mut drafts);
     }
     drafts
         .into_iter()
@@ -296,36 +350,72 @@ pub fn flows(estate: &Estate) -> Vec<Flow> {
         .collect()
 }
 
+/// The flows of one external service: between the service and each Panorama node (and
+/// each dedicated Log Collector when included), on MGT, in each connection's direction.
+fn service_flows(
+    parties: &Parties<'_>,
+    declared: &ExternalService,
+    drafts: &mut BTreeMap<String, Draft>,
+) {
+    let key = declared.service.key;
+    let service = Party {
+        name: format!("{}.{key}", Kind::Service.name()),
+        kind: Kind::Service,
+        version: None,
+        reach: Reach::Flat(&declared.addresses),
+    };
+    let log_collectors = parties
+        .log_collectors
+        .iter()
+        .map(|(party, _)| party)
+        .filter(|_| declared.include_log_collectors);
+    let appliances: Vec<&Party<'_>> = parties.panorama.iter().chain(log_collectors).collect();
+    let choice = declared
+        .choice
+        .as_deref()
+        .map_or_else(String::new, |choice| format!(" ({choice})"));
+    for connection in &declared.connections {
+        for &appliance in &appliances {
+            let (source, destination) = match connection.direction {
+                Direction::Inbound => (&service, appliance),
+                Direction::Outbound => (appliance, &service),
+            };
+            let origin = Origin {
+                protocol: connection.protocol,
+                ports: (connection.from_port, connection.to_port),
+                application: connection.application,
+                purpose: key,
+                description: format!("{}{choice} [service.{key}].", declared.service.why),
+            };
+            add(
+                drafts,
+                &origin,
+                source.endpoint(Function::Management),
+                destination.endpoint(Function::Management),
+            );
+        }
+    }
+}
+
 fn add(
     drafts: &mut BTreeMap<String, Draft>,
-    rule: &Rule,
-    source: &Party<'_>,
-    destination: &Party<'_>,
-    version: &Version,
-    ports: (u16, u16),
+    origin: &Origin<'_>,
+    source: Endpoint,
+    destination: Endpoint,
 ) {
-    let source = source.endpoint(rule.source_function);
-    let destination = destination.endpoint(rule.destination_function);
-    let key = flow_key(&source, &destination, rule.protocol, ports);
+    let key = flow_key(&source, &destination, origin.protocol, origin.ports);
     let draft = drafts.entry(key).or_insert_with(|| Draft {
         source,
         destination,
-        protocol: rule.protocol,
-        ports,
+        protocol: origin.protocol,
+        ports: origin.ports,
         applications: Vec::new(),
         purposes: Vec::new(),
         descriptions: Vec::new(),
     });
-    push_new(&mut draft.applications, rule.application);
-    push_new(&mut draft.purposes, rule.purpose);
-    push_new(
-        &mut draft.descriptions,
-        format!(
-            "{} [{}].",
-            rule.why.replace("{version}", &version.to_string()),
-            rule.id
-        ),
-    );
+    push_new(&mut draft.applications, origin.application);
+    push_new(&mut draft.purposes, origin.purpose.to_owned());
+    push_new(&mut draft.descriptions, origin.description.clone());
 }
 
 /// The stable key of a flow: `source[@interface]>destination[@interface]:protocol:ports`.

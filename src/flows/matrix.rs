@@ -53,7 +53,8 @@ pub struct Flow {
     /// Palo Alto Networks App-ID of the traffic.
     pub application: String,
     /// Why the flow exists, as short stable words joined by `,` (e.g. `ha-sync`,
-    /// `device-management`, `log-forwarding`, `updates`, `log-distribution`).
+    /// `device-management`, `log-forwarding`, `updates`, `log-distribution`, `cortex`, or
+    /// the service key such as `syslog`).
     pub purpose: String,
     /// One sentence on why the flow exists, with the versions or condition behind it.
     pub description: String,

@@ -13,16 +13,20 @@
 //! assert!(matrix.flows.iter().any(|f| f.to_port == 28260));
 //! ```
 //!
-//! Pipeline: [`config`] (as declared) -> [`parse`] -> [`estate`] (checked) ->
-//! [`expand`] with the [`catalog`] -> flows -> [`views`] (rules, digest).
+//! Pipeline: [`config`] (as declared) -> [`parse`] and [`checks`] (compatibility,
+//! [`interfaces`]) -> [`estate`] (checked) -> [`expand`] with the [`catalog`] and the
+//! [`services`] table -> flows -> [`views`] (rules, digest).
 
 pub mod catalog;
+pub mod checks;
 pub mod config;
 pub mod diagnostic;
 pub mod estate;
 pub mod expand;
+pub mod interfaces;
 pub mod matrix;
 pub mod parse;
+pub mod services;
 pub mod version;
 pub mod views;
 

@@ -6,19 +6,24 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
-use super::config::{EstateConfig, InterfaceAddresses, LogCollectorInterfaces, PanoramaInterfaces};
+use super::checks;
+use super::config::{
+    EstateConfig, InterfaceAddresses, LogCollectorInterfaces, PanoramaInterfaces, ServiceConfig,
+};
 use super::diagnostic::{Diagnostic, Path};
 use super::estate::{
-    Addresses, CortexDataLake, Estate, FirewallGroup, Interface, Interfaces, LogCollector, Mode,
-    Model, Node, Panorama, Wildfire,
+    Addresses, CortexDataLake, Estate, ExternalService, FirewallGroup, Interface, Interfaces,
+    LogCollector, Mode, Model, Node, Panorama, Wildfire,
 };
+use super::services::{self, Connection, Direction, Service};
 use super::version::Version;
 
-/// Parses `config`. The estate is returned only when no error was found; warnings may
-/// accompany it.
+/// Parses `config` and runs the compatibility [`checks`]. The estate is returned only
+/// when no error was found; warnings may accompany it.
 pub fn parse(config: &EstateConfig) -> (Option<Estate>, Vec<Diagnostic>) {
     let mut parser = Parser::default();
     let estate = parser.estate(config);
+    parser.diagnostics.extend(checks::check(config));
     let failed = parser.diagnostics.iter().any(Diagnostic::is_error);
     (estate.filter(|_| !failed), parser.diagnostics)
 }
@@ -88,12 +93,14 @@ impl Parser {
             }),
             None => None,
         };
+        let services = self.services(config.services.as_ref(), &root.attr("services"));
         Some(Estate {
             panorama: panorama?,
             log_collectors: log_collectors?,
             firewalls: firewalls?,
             wildfire: wildfire?,
             cortex_data_lake,
+            services: services?,
         })
     }
 
@@ -164,6 +171,177 @@ impl Parser {
             }
         }
         ok.then_some(parsed)
+    }
+
+    /// Parses every declared service; keeps going after a bad one.
+    fn services(
+        &mut self,
+        config: Option<&BTreeMap<String, ServiceConfig>>,
+        path: &Path,
+    ) -> Option<Vec<ExternalService>> {
+        let mut parsed = Vec::new();
+        let mut ok = true;
+        for (key, service) in config.into_iter().flatten() {
+            match self.service(key, service, &path.key(key)) {
+                Some(service) => parsed.push(service),
+                None => ok = false,
+            }
+        }
+        ok.then_some(parsed)
+    }
+
+    fn service(
+        &mut self,
+        key: &str,
+        config: &ServiceConfig,
+        path: &Path,
+    ) -> Option<ExternalService> {
+        let Some(service) = services::find(key) else {
+            let keys: Vec<String> = services::keys().map(|k| format!("`{k}`")).collect();
+            self.diagnostics.push(Diagnostic::error(
+                path.clone(),
+                "Unknown service",
+                format!(
+                    "`{key}` is not a service this provider knows. Accepted: {}.",
+                    keys.join(", ")
+                ),
+            ));
+            return None;
+        };
+        let addresses = self.addresses(config.addresses.as_deref(), &path.attr("addresses"));
+        let transport = self.transport(
+            service,
+            config.transport.as_deref(),
+            &path.attr("transport"),
+        );
+        let ports = self.service_ports(service, config.ports.as_deref(), &path.attr("ports"));
+        let (connections, transport) = transport?;
+        let ports = ports?;
+        let mut choices: Vec<String> = transport.into_iter().collect();
+        let connections = match &ports {
+            Some(ports) => {
+                let list: Vec<String> = ports.iter().map(ToString::to_string).collect();
+                choices.push(format!("ports {}", list.join(" ")));
+                override_ports(connections, ports)
+            }
+            None => {
+                let mut defaults = connections.to_vec();
+                defaults.sort();
+                defaults
+            }
+        };
+        Some(ExternalService {
+            service,
+            addresses: addresses?,
+            include_log_collectors: config.include_log_collectors.unwrap_or(false),
+            connections,
+            choice: (!choices.is_empty()).then(|| choices.join(", ")),
+        })
+    }
+
+    /// The connections of the chosen transport, and the choice in words when one was made.
+    fn transport(
+        &mut self,
+        service: &'static Service,
+        name: Option<&str>,
+        path: &Path,
+    ) -> Option<(&'static [Connection], Option<String>)> {
+        let Some(name) = name else {
+            return Some((service.connections, None));
+        };
+        if let Some(transport) = service.transport(name) {
+            return Some((transport.connections, Some(format!("transport {name}"))));
+        }
+        let with_transports: Vec<String> = services::SERVICES
+            .iter()
+            .filter(|s| !s.transports.is_empty())
+            .map(|s| format!("`{}`", s.key))
+            .collect();
+        let (summary, detail) = if service.transports.is_empty() {
+            (
+                "Transport not accepted",
+                format!(
+                    "`{}` has fixed protocols; only {} take a transport.",
+                    service.key,
+                    with_transports.join(", ")
+                ),
+            )
+        } else {
+            let accepted: Vec<String> = service
+                .transports
+                .iter()
+                .enumerate()
+                .map(|(i, t)| match i {
+                    0 => format!("`{}` (default)", t.name),
+                    _ => format!("`{}`", t.name),
+                })
+                .collect();
+            (
+                "Unknown transport",
+                format!(
+                    "`{name}` is not a transport of `{}`. Accepted: {}.",
+                    service.key,
+                    accepted.join(", ")
+                ),
+            )
+        };
+        self.diagnostics
+            .push(Diagnostic::error(path.clone(), summary, detail));
+        None
+    }
+
+    /// Port overrides: `Some(None)` when there are none, `Some(Some(ports))` sorted and
+    /// deduplicated, `None` after an error.
+    fn service_ports(
+        &mut self,
+        service: &Service,
+        ports: Option<&[f64]>,
+        path: &Path,
+    ) -> Option<Option<Vec<u16>>> {
+        let Some(ports) = ports else {
+            return Some(None);
+        };
+        if !service.ports_configurable {
+            self.diagnostics.push(Diagnostic::error(
+                path.clone(),
+                "Ports are fixed for this service",
+                format!(
+                    "The vendor fixes the ports of `{}`; remove `ports`. Services that accept `ports`: {}.",
+                    service.key,
+                    configurable_keys()
+                ),
+            ));
+            return None;
+        }
+        if ports.is_empty() {
+            self.diagnostics.push(Diagnostic::error(
+                path.clone(),
+                "No ports",
+                format!(
+                    "`ports` replaces the default ports of `{}`, so it needs at least one port (1-65535); leave it out to keep the defaults.",
+                    service.key
+                ),
+            ));
+            return None;
+        }
+        let mut parsed = Vec::new();
+        let mut ok = true;
+        for (index, &port) in ports.iter().enumerate() {
+            match port_number(port) {
+                Some(port) => parsed.push(port),
+                None => {
+                    ok = false;
+                    self.diagnostics.push(Diagnostic::error(
+                        path.index(index),
+                        "Invalid port",
+                        format!("`{port}` is not a port. Ports are whole numbers from 1 to 65535."),
+                    ));
+                }
+            }
+        }
+        parsed.sort_unstable();
+        parsed.dedup();
+        ok.then_some(Some(parsed))
     }
 
     fn version(&mut self, text: &str, path: &Path) -> Option<Version> {
@@ -367,4 +545,46 @@ impl Parser {
             }
         }
     }
+}
+
+/// `value` as a port, when it is a whole number from 1 to 65535.
+fn port_number(value: f64) -> Option<u16> {
+    let whole = value.is_finite() && value.fract() == 0.0;
+    (whole && (1.0..=65535.0).contains(&value)).then_some(value as u16)
+}
+
+/// Keys of the services whose ports may be overridden, quoted and joined.
+fn configurable_keys() -> String {
+    let keys: Vec<String> = services::SERVICES
+        .iter()
+        .filter(|s| s.ports_configurable)
+        .map(|s| format!("`{}`", s.key))
+        .collect();
+    keys.join(", ")
+}
+
+/// The connections with `ports` in place of the default ports of every outbound
+/// connection (one per distinct protocol and App-ID); inbound connections keep theirs.
+fn override_ports(connections: &[Connection], ports: &[u16]) -> Vec<Connection> {
+    let mut result: Vec<Connection> = Vec::new();
+    for connection in connections {
+        let replaced: Vec<Connection> = match connection.direction {
+            Direction::Inbound => vec![*connection],
+            Direction::Outbound => ports
+                .iter()
+                .map(|&port| Connection {
+                    from_port: port,
+                    to_port: port,
+                    ..*connection
+                })
+                .collect(),
+        };
+        for c in replaced {
+            if !result.contains(&c) {
+                result.push(c);
+            }
+        }
+    }
+    result.sort();
+    result
 }

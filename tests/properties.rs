@@ -1,0 +1,580 @@
+//! Property tests over random estates.
+//!
+//! Valid estates (random names, releases across every band, models, interface
+//! assignments the model and release allow, services, IPv4 and IPv6 addresses) must
+//! compute, with unique sorted keys, byte-identical outputs run after run, stable keys when
+//! an unrelated appliance is added, and AWS-safe rule descriptions. Arbitrary strings and
+//! numbers in every attribute must never panic: the engine answers with diagnostics.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use ipnet::{IpNet, Ipv4Net, Ipv6Net};
+use panorama_provider::flows::{
+    self,
+    config::{
+        CortexDataLakeConfig, EstateConfig, FirewallGroupConfig, LogCollectorConfig,
+        LogCollectorInterfaces, NodeConfig, PanoramaConfig, PanoramaInterfaces, ServiceConfig,
+        WildfireConfig,
+    },
+    views, FlowMatrix,
+};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+/// Releases across every band, oldest first.
+const VERSIONS: &[&str] = &[
+    "5.0.4",
+    "5.1",
+    "6.0.2",
+    "6.1",
+    "7.1.3",
+    "8.0",
+    "8.0.5",
+    "8.1.2",
+    "9.1",
+    "10.1.9",
+    "10.2.4",
+    "11.1.4-h7",
+];
+/// Index of the first release that manages WildFire and works with Cortex Data Lake.
+const FROM_8_0_5: usize = 6;
+const MODELS: &[&str] = &["vm", "m-100", "m-200", "m-300", "m-500", "m-600", "m-700"];
+const INTERFACES: &[&str] = &["mgt", "eth1", "eth2", "eth3"];
+const FUNCTIONS: &[&str] = &[
+    "device_management",
+    "log_collection",
+    "collector_group",
+    "device_deployment",
+];
+const GROUPS: &[&str] = &["east", "west", "north"];
+
+fn name() -> impl Strategy<Value = String> {
+    "[a-zA-Z0-9_][a-zA-Z0-9_.-]{0,10}"
+}
+
+/// A host or network, IPv4 or IPv6, written canonically.
+fn address() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (any::<u32>(), 8u8..=32).prop_map(|(bits, prefix)| {
+            let net = Ipv4Net::new(bits.into(), prefix).map(|n| n.trunc());
+            net.map_or_else(|_| "10.0.0.1".into(), |n| IpNet::V4(n).to_string())
+        }),
+        (any::<u128>(), 32u8..=128).prop_map(|(bits, prefix)| {
+            let net = Ipv6Net::new(bits.into(), prefix).map(|n| n.trunc());
+            net.map_or_else(|_| "2001:db8::1".into(), |n| IpNet::V6(n).to_string())
+        }),
+        any::<u32>().prop_map(|bits| std::net::Ipv4Addr::from(bits).to_string()),
+    ]
+}
+
+fn addresses() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(address(), 0..3)
+}
+
+/// The interface `wanted` for `function`, when `model` on release index `v` may carry it
+/// there (FLOWS.md "Interfaces"); otherwise `mgt`.
+fn fit(model: &str, v: usize, function: &str, wanted: &str) -> String {
+    let m_series = model != "vm";
+    // VERSIONS[3] is 6.1 and VERSIONS[5] is 8.0.
+    let ok = wanted == "mgt"
+        || (m_series && v >= 5) // 8.0 and later: anything on eth1..eth3 (every model has them)
+        || (m_series
+            && (3..5).contains(&v)
+            && matches!(function, "log_collection" | "collector_group")
+            && matches!(wanted, "eth1" | "eth2"));
+    if ok { wanted } else { "mgt" }.to_owned()
+}
+
+/// Addresses per interface the model has.
+fn interface_addresses(model: &str, raw: &RawAddresses) -> Value {
+    let map: BTreeMap<&str, &Vec<String>> = raw
+        .iter()
+        .filter(|(i, _)| model != "vm" || **i == 0)
+        .map(|(i, list)| (INTERFACES[*i % INTERFACES.len()], list))
+        .collect();
+    json!(map)
+}
+
+/// Raw addresses per interface index (into [`INTERFACES`]).
+type RawAddresses = BTreeMap<usize, Vec<String>>;
+/// Release, model, group, interface choices and addresses of a Log Collector.
+type RawLogCollector = (usize, usize, usize, Vec<usize>, RawAddresses);
+/// Release, addresses, group and Cortex Data Lake choice of a firewall group.
+type RawFirewall = (usize, Vec<String>, Option<usize>, bool);
+/// Addresses, transport choice, include_log_collectors and ports of a service.
+type RawService = (Vec<String>, usize, bool, Option<Vec<u16>>);
+
+/// Random choices, turned into a valid estate by [`estate`].
+#[derive(Debug, Clone)]
+struct Raw {
+    pano_v: usize,
+    pano_model: usize,
+    management_only: bool,
+    pano_group: Option<usize>,
+    ha_encryption: bool,
+    pano_interfaces: Vec<usize>,
+    nodes: BTreeMap<String, RawAddresses>,
+    log_collectors: BTreeMap<String, RawLogCollector>,
+    firewalls: BTreeMap<String, RawFirewall>,
+    wildfire: BTreeMap<String, (usize, Vec<String>)>,
+    cortex: Option<Vec<String>>,
+    services: BTreeMap<usize, RawService>,
+}
+
+fn raw() -> impl Strategy<Value = Raw> {
+    let iface_addrs = || prop::collection::btree_map(0..4usize, addresses(), 0..3);
+    (
+        (
+            0..VERSIONS.len(),
+            0..MODELS.len(),
+            any::<bool>(),
+            prop::option::of(0..GROUPS.len()),
+            any::<bool>(),
+            prop::collection::vec(0..INTERFACES.len(), 4),
+            prop::collection::btree_map(name(), iface_addrs(), 1..=2),
+        ),
+        (
+            prop::collection::btree_map(
+                name(),
+                (
+                    0..VERSIONS.len(),
+                    0..MODELS.len(),
+                    0..GROUPS.len(),
+                    prop::collection::vec(0..INTERFACES.len(), 2),
+                    iface_addrs(),
+                ),
+                0..4,
+            ),
+            prop::collection::btree_map(
+                name(),
+                (
+                    0..VERSIONS.len(),
+                    addresses(),
+                    prop::option::of(0..GROUPS.len()),
+                    any::<bool>(),
+                ),
+                0..4,
+            ),
+            prop::collection::btree_map(name(), (0..VERSIONS.len(), addresses()), 0..3),
+            prop::option::of(addresses()),
+            prop::collection::btree_map(
+                0..flows::services::SERVICES.len(),
+                (
+                    addresses(),
+                    0..3usize,
+                    any::<bool>(),
+                    prop::option::of(prop::collection::vec(1u16..=65535, 1..3)),
+                ),
+                0..6,
+            ),
+        ),
+    )
+        .prop_map(
+            |(
+                (
+                    pano_v,
+                    pano_model,
+                    management_only,
+                    pano_group,
+                    ha_encryption,
+                    pano_interfaces,
+                    nodes,
+                ),
+                (log_collectors, firewalls, wildfire, cortex, services),
+            )| Raw {
+                pano_v,
+                pano_model,
+                management_only,
+                pano_group,
+                ha_encryption,
+                pano_interfaces,
+                nodes,
+                log_collectors,
+                firewalls,
+                wildfire,
+                cortex,
+                services,
+            },
+        )
+}
+
+/// A valid estate from raw choices: every device on Panorama's release or earlier,
+/// WildFire and Cortex Data Lake only where their releases allow, interface assignments
+/// the model and release allow, firewall groups naming groups that have a collector.
+fn estate(raw: &Raw) -> Value {
+    let pv = raw.pano_v;
+    let pano_model = MODELS[raw.pano_model];
+    let interfaces: BTreeMap<&str, String> = FUNCTIONS
+        .iter()
+        .zip(&raw.pano_interfaces)
+        .map(|(f, i)| (*f, fit(pano_model, pv, f, INTERFACES[*i])))
+        .collect();
+    let nodes: BTreeMap<&String, Value> = raw
+        .nodes
+        .iter()
+        .map(|(n, a)| {
+            (
+                n,
+                json!({ "addresses": interface_addresses(pano_model, a) }),
+            )
+        })
+        .collect();
+    let mut groups: BTreeSet<&str> = BTreeSet::new();
+    let pano_group = raw.pano_group.map(|g| GROUPS[g]);
+    if !raw.management_only {
+        groups.extend(pano_group);
+    }
+    let log_collectors: BTreeMap<&String, Value> = raw
+        .log_collectors
+        .iter()
+        .map(|(n, (v, m, g, ifaces, addrs))| {
+            let v = v % (pv + 1);
+            let model = MODELS[*m];
+            groups.insert(GROUPS[*g]);
+            let lc_interfaces: BTreeMap<&str, String> = ["log_collection", "collector_group"]
+                .iter()
+                .zip(ifaces)
+                .map(|(f, i)| (*f, fit(model, v, f, INTERFACES[*i])))
+                .collect();
+            let lc = json!({
+                "version": VERSIONS[v], "model": model, "collector_group": GROUPS[*g],
+                "interfaces": lc_interfaces, "addresses": interface_addresses(model, addrs),
+            });
+            (n, lc)
+        })
+        .collect();
+    let cortex_ok = pv >= FROM_8_0_5;
+    let firewalls: BTreeMap<&String, Value> = raw
+        .firewalls
+        .iter()
+        .map(|(n, (v, addrs, g, cdl))| {
+            let group = g.map(|g| GROUPS[g]).filter(|g| groups.contains(g));
+            let fw = json!({
+                "version": VERSIONS[v % (pv + 1)], "addresses": addrs,
+                "collector_group": group, "cortex_data_lake": *cdl && cortex_ok,
+            });
+            (n, fw)
+        })
+        .collect();
+    let wildfire: BTreeMap<&String, Value> = if cortex_ok {
+        raw.wildfire
+            .iter()
+            .map(|(n, (v, addrs))| {
+                let v = FROM_8_0_5 + v % (pv + 1 - FROM_8_0_5);
+                (n, json!({ "version": VERSIONS[v], "addresses": addrs }))
+            })
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    let all_vm = pano_model == "vm";
+    let services: BTreeMap<&str, Value> = raw
+        .services
+        .iter()
+        .filter_map(|(i, (addrs, transport, include, ports))| {
+            let service = flows::services::SERVICES.get(*i)?;
+            if service.virtual_appliance_only && !all_vm {
+                return None;
+            }
+            let mut config = json!({
+                "addresses": addrs,
+                // Only virtual appliances may use NFS: leave Log Collectors (any model) out.
+                "include_log_collectors": *include && !service.virtual_appliance_only,
+            });
+            if let Some(t) = service.transports.get(*transport) {
+                config["transport"] = json!(t.name);
+            }
+            if service.ports_configurable {
+                config["ports"] = json!(ports);
+            }
+            Some((service.key, config))
+        })
+        .collect();
+    json!({
+        "panorama": {
+            "version": VERSIONS[pv], "model": pano_model,
+            "mode": if raw.management_only { "management-only" } else { "panorama" },
+            "collector_group": pano_group, "ha_encryption": raw.ha_encryption && raw.nodes.len() == 2,
+            "interfaces": interfaces, "nodes": nodes,
+        },
+        "log_collectors": log_collectors,
+        "firewalls": firewalls,
+        "wildfire": wildfire,
+        "cortex_data_lake": raw.cortex.as_ref().filter(|_| cortex_ok).map(|a| json!({ "addresses": a })),
+        "services": services,
+    })
+}
+
+fn compute(estate: &Value) -> FlowMatrix {
+    let config: EstateConfig =
+        serde_json::from_value(estate.clone()).expect("generated estate fits the schema");
+    let outcome = flows::compute(&config);
+    let errors: Vec<_> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{estate:#}");
+    outcome.matrix.expect("no error, so a matrix")
+}
+
+fn assert_sorted_unique<'k>(what: &str, keys: impl Iterator<Item = &'k str>) {
+    let keys: Vec<&str> = keys.collect();
+    for pair in keys.windows(2) {
+        assert!(
+            pair[0] < pair[1],
+            "{what}: `{}` then `{}`",
+            pair[0],
+            pair[1]
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn keys_are_unique_sorted_and_outputs_deterministic(raw in raw()) {
+        let estate = estate(&raw);
+        let m = compute(&estate);
+        assert_sorted_unique("flows", m.flows.iter().map(|f| f.key.as_str()));
+        assert_sorted_unique("ingress_rules", m.ingress_rules.iter().map(|r| r.key.as_str()));
+        assert_sorted_unique("egress_rules", m.egress_rules.iter().map(|r| r.key.as_str()));
+        let again = compute(&estate);
+        prop_assert_eq!(
+            serde_json::to_string(&m).expect("serialises"),
+            serde_json::to_string(&again).expect("serialises")
+        );
+        for rule in m.ingress_rules.iter().chain(&m.egress_rules) {
+            prop_assert!(rule.description.chars().count() <= views::MAX_DESCRIPTION, "{}", rule.description);
+            prop_assert!(rule.description.chars().all(views::is_description_char), "{}", rule.description);
+            prop_assert!(rule.cidr_ipv4.is_some() != rule.cidr_ipv6.is_some());
+            prop_assert!(rule.from_port <= rule.to_port);
+        }
+        for flow in &m.flows {
+            prop_assert!(0 < flow.from_port && flow.from_port <= flow.to_port, "{}", flow.key);
+        }
+    }
+
+    #[test]
+    fn adding_an_unrelated_appliance_changes_no_other_element(raw in raw(), v in 0..VERSIONS.len(), wildfire in any::<bool>()) {
+        let before_estate = estate(&raw);
+        let before = compute(&before_estate);
+        let mut after_estate = before_estate.clone();
+        let pv = raw.pano_v;
+        // A name no generated name can take (generated names are at most 11 characters).
+        let name = "added-by-the-property-test";
+        if wildfire && pv >= FROM_8_0_5 {
+            let v = FROM_8_0_5 + v % (pv + 1 - FROM_8_0_5);
+            after_estate["wildfire"][name] = json!({ "version": VERSIONS[v], "addresses": ["198.51.100.0/24"] });
+        } else {
+            after_estate["firewalls"][name] = json!({ "version": VERSIONS[v % (pv + 1)], "addresses": ["2001:db8:ff::/48"] });
+        }
+        let after = compute(&after_estate);
+        for flow in &before.flows {
+            prop_assert!(after.flows.contains(flow), "flow {} changed", flow.key);
+        }
+        for rule in &before.ingress_rules {
+            prop_assert!(after.ingress_rules.contains(rule), "ingress rule {} changed", rule.key);
+        }
+        for rule in &before.egress_rules {
+            prop_assert!(after.egress_rules.contains(rule), "egress rule {} changed", rule.key);
+        }
+        prop_assert!(after.flows.len() > before.flows.len());
+    }
+}
+
+/// Anything a user could type: plausible values, near misses and arbitrary text.
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::sample::select(vec![
+            "",
+            "10.2",
+            "8.0.5",
+            "5.0",
+            "4.9",
+            "11.1.4-h7",
+            "vm",
+            "m-100",
+            "m-700",
+            "mgt",
+            "eth1",
+            "eth5",
+            "eth6",
+            "panorama",
+            "management-only",
+            "udp",
+            "ssl",
+            "10.0.0.5/24",
+            "2001:db8::/64",
+            "::",
+            "0.0.0.0/0",
+            "999.1.1.1",
+            "east",
+            "syslog",
+            "nfs",
+        ])
+        .prop_map(str::to_owned),
+        ".*",
+        any::<String>(),
+    ]
+}
+
+fn texts() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec(text(), 0..3)
+}
+
+fn opt_text() -> impl Strategy<Value = Option<String>> {
+    prop::option::of(text())
+}
+
+fn iface_map() -> impl Strategy<Value = Option<BTreeMap<String, Vec<String>>>> {
+    prop::option::of(prop::collection::btree_map(text(), texts(), 0..3))
+}
+
+fn number() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        any::<f64>(),
+        (-70000i64..70000).prop_map(|n| n as f64),
+        Just(f64::NAN),
+        Just(f64::INFINITY),
+        Just(1.5),
+    ]
+}
+
+fn arbitrary_config() -> impl Strategy<Value = EstateConfig> {
+    let panorama = (
+        text(),
+        opt_text(),
+        opt_text(),
+        opt_text(),
+        prop::option::of(any::<bool>()),
+        prop::option::of((opt_text(), opt_text(), opt_text(), opt_text())),
+        prop::collection::btree_map(text(), iface_map(), 0..4),
+    )
+        .prop_map(
+            |(version, model, mode, collector_group, ha_encryption, interfaces, nodes)| {
+                PanoramaConfig {
+                    version,
+                    model,
+                    mode,
+                    collector_group,
+                    ha_encryption,
+                    interfaces: interfaces.map(|(a, b, c, d)| PanoramaInterfaces {
+                        device_management: a,
+                        log_collection: b,
+                        collector_group: c,
+                        device_deployment: d,
+                    }),
+                    nodes: nodes
+                        .into_iter()
+                        .map(|(k, addresses)| (k, NodeConfig { addresses }))
+                        .collect(),
+                }
+            },
+        );
+    let log_collectors = prop::option::of(prop::collection::btree_map(
+        text(),
+        (
+            text(),
+            text(),
+            opt_text(),
+            prop::option::of((opt_text(), opt_text())),
+            iface_map(),
+        )
+            .prop_map(|(version, collector_group, model, interfaces, addresses)| {
+                LogCollectorConfig {
+                    version,
+                    collector_group,
+                    model,
+                    interfaces: interfaces.map(|(a, b)| LogCollectorInterfaces {
+                        log_collection: a,
+                        collector_group: b,
+                    }),
+                    addresses,
+                }
+            }),
+        0..3,
+    ));
+    let firewalls = prop::option::of(prop::collection::btree_map(
+        text(),
+        (
+            text(),
+            prop::option::of(texts()),
+            opt_text(),
+            prop::option::of(any::<bool>()),
+        )
+            .prop_map(|(version, addresses, collector_group, cortex_data_lake)| {
+                FirewallGroupConfig {
+                    version,
+                    addresses,
+                    collector_group,
+                    cortex_data_lake,
+                }
+            }),
+        0..3,
+    ));
+    let wildfire = prop::option::of(prop::collection::btree_map(
+        text(),
+        (text(), prop::option::of(texts()))
+            .prop_map(|(version, addresses)| WildfireConfig { version, addresses }),
+        0..3,
+    ));
+    let cortex = prop::option::of(
+        prop::option::of(texts()).prop_map(|addresses| CortexDataLakeConfig { addresses }),
+    );
+    let services = prop::option::of(prop::collection::btree_map(
+        text(),
+        (
+            prop::option::of(texts()),
+            prop::option::of(prop::collection::vec(number(), 0..3)),
+            opt_text(),
+            prop::option::of(any::<bool>()),
+        )
+            .prop_map(|(addresses, ports, transport, include_log_collectors)| {
+                ServiceConfig {
+                    addresses,
+                    ports,
+                    transport,
+                    include_log_collectors,
+                }
+            }),
+        0..4,
+    ));
+    (
+        panorama,
+        log_collectors,
+        firewalls,
+        wildfire,
+        cortex,
+        services,
+    )
+        .prop_map(
+            |(panorama, log_collectors, firewalls, wildfire, cortex_data_lake, services)| {
+                EstateConfig {
+                    panorama,
+                    log_collectors,
+                    firewalls,
+                    wildfire,
+                    cortex_data_lake,
+                    services,
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_input_never_panics(config in arbitrary_config()) {
+        let outcome = flows::compute(&config);
+        let failed = outcome.diagnostics.iter().any(|d| d.is_error());
+        prop_assert_eq!(outcome.matrix.is_none(), failed);
+        for d in &outcome.diagnostics {
+            prop_assert!(!d.summary.is_empty() && !d.summary.contains('\n'));
+            prop_assert!(!d.detail.is_empty());
+        }
+        prop_assert_eq!(flows::check(&config), outcome.diagnostics);
+    }
+}
