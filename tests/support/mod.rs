@@ -76,16 +76,20 @@ impl Run {
     }
 }
 
+/// Files a local Terraform run leaves behind, which a fresh workspace must not inherit.
+fn is_local_state(name: &str) -> bool {
+    name == ".terraform" || name == ".terraform.lock.hcl" || name.starts_with("terraform.tfstate")
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create directory");
     for entry in std::fs::read_dir(from).expect("read fixture directory") {
         let entry = entry.expect("fixture entry");
+        if is_local_state(&entry.file_name().to_string_lossy()) {
+            continue;
+        }
         let target = to.join(entry.file_name());
         if entry.file_type().expect("file type").is_dir() {
-            let name = entry.file_name();
-            if name == ".terraform" {
-                continue;
-            }
             copy_dir(&entry.path(), &target);
         } else {
             std::fs::copy(entry.path(), target).expect("copy fixture file");
