@@ -41,6 +41,21 @@ impl Kind {
         }
     }
 
+    /// Every kind.
+    pub const ALL: [Kind; 6] = [
+        Kind::Panorama,
+        Kind::LogCollector,
+        Kind::Firewall,
+        Kind::Wildfire,
+        Kind::CortexDataLake,
+        Kind::Service,
+    ];
+
+    /// The kind named `name` in outputs.
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|kind| kind.name() == name)
+    }
+
     /// Whether the endpoint is a declared appliance that a security group can protect.
     pub fn is_appliance(self) -> bool {
         matches!(

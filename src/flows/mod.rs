@@ -34,7 +34,6 @@ pub use diagnostic::{Diagnostic, Path, Severity, Step};
 pub use matrix::{Flow, FlowMatrix, Rule};
 
 use config::EstateConfig;
-use expand::Kind;
 
 /// What the engine makes of a declared estate.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,19 +47,7 @@ pub struct Outcome {
 /// Checks `config` and, when it holds no error, computes its flows.
 pub fn compute(config: &EstateConfig) -> Outcome {
     let (estate, diagnostics) = parse::parse(config);
-    let matrix = estate.map(|estate| {
-        let appliance = |kind: &str| {
-            [
-                Kind::Panorama,
-                Kind::LogCollector,
-                Kind::Firewall,
-                Kind::Wildfire,
-            ]
-            .iter()
-            .any(|k| k.name() == kind)
-        };
-        views::matrix(expand::flows(&estate), appliance)
-    });
+    let matrix = estate.map(|estate| views::matrix(expand::flows(&estate)));
     Outcome {
         matrix,
         diagnostics,

@@ -39,7 +39,7 @@ impl Parser {
         let root = Path::root();
         let panorama = self.panorama(config, &root.attr("panorama"));
         let log_collectors = self.each(
-            &config.log_collectors,
+            config.log_collectors.as_ref(),
             &root.attr("log_collectors"),
             |p, name, lc, path| {
                 Some(LogCollector {
@@ -57,7 +57,7 @@ impl Parser {
             },
         );
         let firewalls = self.each(
-            &config.firewalls,
+            config.firewalls.as_ref(),
             &root.attr("firewalls"),
             |p, name, fw, path| {
                 let collector_group = match &fw.collector_group {
@@ -74,7 +74,7 @@ impl Parser {
             },
         );
         let wildfire = self.each(
-            &config.wildfire,
+            config.wildfire.as_ref(),
             &root.attr("wildfire"),
             |p, name, wf, path| {
                 Some(Wildfire {
@@ -143,7 +143,7 @@ impl Parser {
             ));
             return None;
         }
-        self.each(&Some(nodes.clone()), path, |p, name, node, path| {
+        self.each(Some(nodes), path, |p, name, node, path| {
             Some(Node {
                 name: name.to_owned(),
                 addresses: p
@@ -156,13 +156,13 @@ impl Parser {
     /// after a bad element so that every problem is reported at once.
     fn each<C, T>(
         &mut self,
-        map: &Option<BTreeMap<String, C>>,
+        map: Option<&BTreeMap<String, C>>,
         path: &Path,
         mut parse: impl FnMut(&mut Self, &str, &C, &Path) -> Option<T>,
     ) -> Option<Vec<T>> {
         let mut parsed = Vec::new();
         let mut ok = true;
-        for (name, config) in map.iter().flatten() {
+        for (name, config) in map.into_iter().flatten() {
             let element = path.key(name);
             let named = self.name(name, &element).is_some();
             match parse(self, name, config, &element) {

@@ -2,13 +2,15 @@
 
 use sha2::{Digest, Sha256};
 
+use super::expand::Kind;
 use super::matrix::{Flow, FlowMatrix, Rule};
 
 /// Longest rule description AWS security group rules accept.
 pub const MAX_DESCRIPTION: usize = 140;
 
 /// Builds every output from the sorted flow list.
-pub fn matrix(flows: Vec<Flow>, appliance: impl Fn(&str) -> bool) -> FlowMatrix {
+pub fn matrix(flows: Vec<Flow>) -> FlowMatrix {
+    let appliance = |kind: &str| Kind::from_name(kind).is_some_and(Kind::is_appliance);
     let mut ingress_rules = Vec::new();
     let mut egress_rules = Vec::new();
     for flow in &flows {
