@@ -111,67 +111,96 @@ fn terraform_test_suites_pass() {
     assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
 }
 
-#[test]
-fn an_invalid_version_is_an_error_at_its_line() {
-    let config = format!(
-        r#"{HEADER}
-data "panorama_flow_matrix" "x" {{
-  panorama = {{
-    version = "10.2"
-    nodes   = {{ a = {{}} }}
-  }}
-  firewalls = {{
-    branches = {{
-      version = "ten.one"
-    }}
-  }}
-}}
-"#
-    );
+/// Plans a configuration holding `data "panorama_flow_matrix" "x" { BODY }`, which must
+/// fail, and checks Terraform's rendering of the error: the summary, the detail (line
+/// wrapping undone) and the configuration line Terraform points at, given by its text.
+fn assert_plan_error(body: &str, summary: &str, detail: &str, line: &str) {
+    let config = format!("{HEADER}\ndata \"panorama_flow_matrix\" \"x\" {{\n{body}}}\n");
     let ws = Workspace::with_config(&config);
     ws.init();
     let run = ws
         .terraform(&["plan", "-input=false", "-no-color"])
         .expect_failure("plan");
     let stderr = &run.stderr;
-    assert!(stderr.contains("Error: Invalid version"), "{stderr}");
-    let detail = "firewalls[\"branches\"].version: `ten.one` is not a Panorama or PAN-OS release";
-    assert!(stderr.contains(detail), "{stderr}");
-    // Terraform points at the firewall group's line, the deepest it can place.
-    let line = line_of(&config, "branches = {");
-    let at = format!("on main.tf line {line}, in data \"panorama_flow_matrix\" \"x\"");
+    assert!(
+        stderr.contains(&format!("Error: {summary}")),
+        "expected `{summary}` in:\n{stderr}"
+    );
+    assert!(
+        unwrapped(stderr).contains(detail),
+        "expected `{detail}` in:\n{stderr}"
+    );
+    let at = format!(
+        "on main.tf line {}, in data \"panorama_flow_matrix\" \"x\"",
+        line_of(&config, line)
+    );
     assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
+}
+
+// Terraform (1.11 to 1.15) places a diagnostic no deeper than a top-level attribute and
+// one map key, so errors inside `panorama` point at `panorama = {` and errors inside a
+// firewall group at its `NAME = {` line; the detail starts with the full path.
+
+#[test]
+fn an_invalid_version_is_an_error_at_its_line() {
+    assert_plan_error(
+        r#"  panorama = { version = "10.2", nodes = { a = {} } }
+  firewalls = {
+    branches = {
+      version = "ten.one"
+    }
+  }
+"#,
+        "Invalid version",
+        "firewalls[\"branches\"].version: `ten.one` is not a Panorama or PAN-OS release",
+        "branches = {",
+    );
 }
 
 #[test]
 fn a_cidr_with_host_bits_suggests_the_network() {
-    let config = format!(
-        r#"{HEADER}
-data "panorama_flow_matrix" "x" {{
-  panorama = {{
+    assert_plan_error(
+        r#"  panorama = {
     version = "10.2"
-    nodes   = {{ a = {{ addresses = {{ mgt = ["10.0.0.5/24"] }} }} }}
-  }}
-}}
-"#
+    nodes   = { a = { addresses = { mgt = ["10.0.0.5/24"] } } }
+  }
+"#,
+        "CIDR has host bits set",
+        "panorama.nodes[\"a\"].addresses[\"mgt\"][0]: `10.0.0.5/24` has bits set after its /24 prefix. Write `10.0.0.0/24` for the network",
+        "panorama = {",
     );
-    let ws = Workspace::with_config(&config);
-    ws.init();
-    let run = ws
-        .terraform(&["plan", "-input=false", "-no-color"])
-        .expect_failure("plan");
-    let stderr = &run.stderr;
-    assert!(stderr.contains("Error: CIDR has host bits set"), "{stderr}");
-    assert!(
-        stderr.contains("panorama.nodes[\"a\"].addresses[\"mgt\"][0]: `10.0.0.5/24`"),
-        "{stderr}"
+}
+
+#[test]
+fn an_interface_the_model_and_release_cannot_use_is_an_error_at_its_line() {
+    assert_plan_error(
+        r#"  panorama = {
+    version    = "7.1"
+    model      = "m-500"
+    interfaces = { log_collection = "eth3" }
+    nodes      = { a = { addresses = { mgt = ["10.0.0.10"], eth3 = ["10.0.3.10"] } } }
+  }
+"#,
+        "Interface assignment not supported",
+        "panorama.interfaces.log_collection: Panorama cannot carry log_collection on `eth3`: `m-500` on 7.1 can move only `log_collection`, `collector_group` off `mgt`, and only to `eth1`, `eth2`.",
+        "panorama = {",
     );
-    assert!(
-        stderr.contains("Write `10.0.0.0/24` for the network"),
-        "{stderr}"
+}
+
+#[test]
+fn a_device_newer_than_panorama_is_an_error_naming_both_versions() {
+    assert_plan_error(
+        r#"  panorama = { version = "10.1.9", nodes = { a = {} } }
+  firewalls = {
+    edge = {
+      version = "11.1.4-h7"
+    }
+  }
+"#,
+        "Device is newer than Panorama",
+        "firewalls[\"edge\"].version: The firewall group `edge` runs 11.1.4-h7 but Panorama runs 10.1.9.",
+        "edge = {",
     );
-    let at = format!("on main.tf line {},", line_of(&config, "panorama = {"));
-    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
 }
 
 #[test]
@@ -237,76 +266,6 @@ data "panorama_flow_matrix" "x" {{
         .expect_failure("validate");
     assert!(run.stderr.contains("Invalid address"), "{}", run.stderr);
     assert!(!run.stderr.contains("Invalid version"), "{}", run.stderr);
-}
-
-#[test]
-fn an_interface_the_model_and_release_cannot_use_is_an_error_at_its_line() {
-    let config = format!(
-        r#"{HEADER}
-data "panorama_flow_matrix" "x" {{
-  panorama = {{
-    version    = "7.1"
-    model      = "m-500"
-    interfaces = {{ log_collection = "eth3" }}
-    nodes      = {{ a = {{ addresses = {{ mgt = ["10.0.0.10"], eth3 = ["10.0.3.10"] }} }} }}
-  }}
-}}
-"#
-    );
-    let ws = Workspace::with_config(&config);
-    ws.init();
-    let run = ws
-        .terraform(&["plan", "-input=false", "-no-color"])
-        .expect_failure("plan");
-    let stderr = &run.stderr;
-    assert!(
-        stderr.contains("Error: Interface assignment not supported"),
-        "{stderr}"
-    );
-    let detail = "panorama.interfaces.log_collection: Panorama cannot carry log_collection on `eth3`: `m-500` on 7.1 can move only `log_collection`, `collector_group` off `mgt`, and only to `eth1`, `eth2`.";
-    assert!(
-        unwrapped(stderr).contains(detail),
-        "expected `{detail}` in:\n{stderr}"
-    );
-    // Terraform places paths down to a top-level attribute: the `panorama = {` line.
-    let at = format!("on main.tf line {},", line_of(&config, "panorama = {"));
-    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
-}
-
-#[test]
-fn a_device_newer_than_panorama_is_an_error_naming_both_versions() {
-    let config = format!(
-        r#"{HEADER}
-data "panorama_flow_matrix" "x" {{
-  panorama = {{
-    version = "10.1.9"
-    nodes   = {{ a = {{}} }}
-  }}
-  firewalls = {{
-    edge = {{
-      version = "11.1.4-h7"
-    }}
-  }}
-}}
-"#
-    );
-    let ws = Workspace::with_config(&config);
-    ws.init();
-    let run = ws
-        .terraform(&["plan", "-input=false", "-no-color"])
-        .expect_failure("plan");
-    let stderr = &run.stderr;
-    assert!(
-        stderr.contains("Error: Device is newer than Panorama"),
-        "{stderr}"
-    );
-    let detail = "firewalls[\"edge\"].version: The firewall group `edge` runs 11.1.4-h7 but Panorama runs 10.1.9.";
-    assert!(
-        unwrapped(stderr).contains(detail),
-        "expected `{detail}` in:\n{stderr}"
-    );
-    let at = format!("on main.tf line {},", line_of(&config, "edge = {"));
-    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
 }
 
 #[test]
