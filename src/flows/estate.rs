@@ -300,4 +300,15 @@ impl Interfaces {
             Function::DeviceDeployment => self.device_deployment,
         }
     }
+
+    /// Moves `function` to `interface`; management traffic always stays on MGT.
+    pub fn assign(&mut self, function: Function, interface: Interface) {
+        match function {
+            Function::Management => {}
+            Function::DeviceManagement => self.device_management = interface,
+            Function::LogCollection => self.log_collection = interface,
+            Function::CollectorGroup => self.collector_group = interface,
+            Function::DeviceDeployment => self.device_deployment = interface,
+        }
+    }
 }

@@ -12,8 +12,8 @@ use super::config::{
 };
 use super::diagnostic::{Diagnostic, Path};
 use super::estate::{
-    Addresses, CortexDataLake, Estate, ExternalService, FirewallGroup, Interface, Interfaces,
-    LogCollector, Mode, Model, Node, Panorama, Wildfire,
+    Addresses, CortexDataLake, Estate, ExternalService, FirewallGroup, Function, Interface,
+    Interfaces, LogCollector, Mode, Model, Node, Panorama, Wildfire,
 };
 use super::services::{self, Connection, Direction, Service};
 use super::version::Version;
@@ -433,28 +433,21 @@ impl Parser {
         let Some(config) = config else {
             return Some(Interfaces::default());
         };
-        let device_management = self.interface(
-            config.device_management.as_deref(),
-            &path.attr("device_management"),
-        );
-        let log_collection = self.interface(
-            config.log_collection.as_deref(),
-            &path.attr("log_collection"),
-        );
-        let collector_group = self.interface(
-            config.collector_group.as_deref(),
-            &path.attr("collector_group"),
-        );
-        let device_deployment = self.interface(
-            config.device_deployment.as_deref(),
-            &path.attr("device_deployment"),
-        );
-        Some(Interfaces {
-            device_management: device_management?,
-            log_collection: log_collection?,
-            collector_group: collector_group?,
-            device_deployment: device_deployment?,
-        })
+        self.interfaces(
+            &[
+                (
+                    Function::DeviceManagement,
+                    config.device_management.as_deref(),
+                ),
+                (Function::LogCollection, config.log_collection.as_deref()),
+                (Function::CollectorGroup, config.collector_group.as_deref()),
+                (
+                    Function::DeviceDeployment,
+                    config.device_deployment.as_deref(),
+                ),
+            ],
+            path,
+        )
     }
 
     fn log_collector_interfaces(
@@ -465,19 +458,31 @@ impl Parser {
         let Some(config) = config else {
             return Some(Interfaces::default());
         };
-        let log_collection = self.interface(
-            config.log_collection.as_deref(),
-            &path.attr("log_collection"),
-        );
-        let collector_group = self.interface(
-            config.collector_group.as_deref(),
-            &path.attr("collector_group"),
-        );
-        Some(Interfaces {
-            log_collection: log_collection?,
-            collector_group: collector_group?,
-            ..Interfaces::default()
-        })
+        self.interfaces(
+            &[
+                (Function::LogCollection, config.log_collection.as_deref()),
+                (Function::CollectorGroup, config.collector_group.as_deref()),
+            ],
+            path,
+        )
+    }
+
+    /// Parses the interface named for each function (attribute `function.name()` under
+    /// `path`); functions not listed stay on MGT.
+    fn interfaces(
+        &mut self,
+        assigned: &[(Function, Option<&str>)],
+        path: &Path,
+    ) -> Option<Interfaces> {
+        let mut interfaces = Interfaces::default();
+        let mut ok = true;
+        for &(function, name) in assigned {
+            match self.interface(name, &path.attr(function.name())) {
+                Some(interface) => interfaces.assign(function, interface),
+                None => ok = false,
+            }
+        }
+        ok.then_some(interfaces)
     }
 
     fn interface_addresses(
