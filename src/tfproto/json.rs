@@ -7,7 +7,7 @@
 
 use serde_json::Value as Json;
 
-use super::error::{DecodeError, MAX_DEPTH};
+use super::error::DecodeError;
 use super::number::Number;
 use super::path::AttributePath;
 use super::types::Type;
@@ -99,12 +99,7 @@ fn from_json_at(
     path: &AttributePath,
     depth: usize,
 ) -> Result<Value, DecodeError> {
-    if depth > MAX_DEPTH {
-        return Err(DecodeError::new(
-            path,
-            format!("value nested more than {MAX_DEPTH} levels deep"),
-        ));
-    }
+    walk::within_depth(depth, path)?;
     if json.is_null() {
         return Ok(Value::Null);
     }

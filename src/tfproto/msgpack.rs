@@ -171,12 +171,7 @@ fn from_msgpack(
     path: &AttributePath,
     depth: usize,
 ) -> Result<Value, DecodeError> {
-    if depth > MAX_DEPTH {
-        return Err(DecodeError::new(
-            path,
-            format!("value nested more than {MAX_DEPTH} levels deep"),
-        ));
-    }
+    walk::within_depth(depth, path)?;
     let inner =
         |message: &Msg, ty: &Type, path: &AttributePath| from_msgpack(message, ty, path, depth + 1);
     match (ty, message) {

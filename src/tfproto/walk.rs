@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::error::{DecodeError, TypeError};
+use super::error::{DecodeError, TypeError, MAX_DEPTH};
 use super::path::AttributePath;
 use super::types::Type;
 use super::value::Value;
@@ -122,4 +122,15 @@ pub(crate) fn dynamic<T: ?Sized>(
     }
     let decoded = element(item, &concrete, path)?;
     Ok(Value::Dynamic(concrete, Box::new(decoded)))
+}
+
+/// Refuses values nested deeper than [`MAX_DEPTH`], so hostile input cannot exhaust the stack.
+pub(crate) fn within_depth(depth: usize, path: &AttributePath) -> Result<(), DecodeError> {
+    if depth > MAX_DEPTH {
+        return Err(DecodeError::new(
+            path,
+            format!("value nested more than {MAX_DEPTH} levels deep"),
+        ));
+    }
+    Ok(())
 }
