@@ -68,6 +68,9 @@ pub struct Rule {
     /// The appliance the rule protects (the flow's destination for ingress, its source
     /// for egress).
     pub appliance: String,
+    /// Interface of the appliance the rule applies to (`mgt`, `eth1` .. `eth5`), or null
+    /// when the appliance is not a Panorama appliance: one security group per interface.
+    pub interface: Option<String>,
     /// The other end of the flow.
     pub peer: String,
     /// `tcp` or `udp`.

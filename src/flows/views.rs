@@ -18,6 +18,7 @@ pub fn matrix(flows: Vec<Flow>) -> FlowMatrix {
             ingress_rules.extend(rules(
                 flow,
                 &flow.destination,
+                &flow.destination_interface,
                 &flow.source,
                 &flow.source_addresses,
                 "from",
@@ -27,6 +28,7 @@ pub fn matrix(flows: Vec<Flow>) -> FlowMatrix {
             egress_rules.extend(rules(
                 flow,
                 &flow.source,
+                &flow.source_interface,
                 &flow.destination,
                 &flow.destination_addresses,
                 "to",
@@ -47,6 +49,7 @@ pub fn matrix(flows: Vec<Flow>) -> FlowMatrix {
 fn rules<'f>(
     flow: &'f Flow,
     appliance: &'f str,
+    interface: &'f Option<String>,
     peer: &'f str,
     peer_cidrs: &'f [String],
     direction: &'f str,
@@ -57,6 +60,7 @@ fn rules<'f>(
         Rule {
             key: format!("{}:{cidr}", flow.key),
             appliance: appliance.to_owned(),
+            interface: interface.clone(),
             peer: peer.to_owned(),
             protocol: flow.protocol.clone(),
             from_port: flow.from_port,
