@@ -19,6 +19,18 @@ pub struct FlowMatrix {
     /// One rule per flow whose source is a declared appliance and per destination CIDR,
     /// shaped for `aws_vpc_security_group_egress_rule`; sorted by `key`.
     pub egress_rules: Vec<Rule>,
+    /// The rules gathered for targets whose rules take port lists (Azure NSG rules, GCP
+    /// firewalls, PAN-OS security rules): one per appliance interface, direction,
+    /// protocol and identical set of peers, with the ports as a list; sorted by `key`.
+    /// Groups whose peers have no declared addresses are left out.
+    pub grouped_rules: Vec<GroupedRule>,
+    /// The flows as a Markdown table (one row per flow, in `flows` order), for change
+    /// requests and pull request comments.
+    pub flows_markdown: String,
+    /// The flows as a Mermaid `flowchart LR` diagram: one box per endpoint, grouped by
+    /// kind, one arrow per initiator and listener labelled with protocols and ports. Wrap
+    /// it in a ```` ```mermaid ```` fence to render it on GitHub or GitLab.
+    pub flows_mermaid: String,
 }
 
 /// One allowed connection: the source opens it to the destination.
@@ -87,4 +99,51 @@ pub struct Rule {
     pub description: String,
     /// Key of the flow the rule comes from.
     pub flow_key: String,
+}
+
+/// Rules of one appliance interface, direction and protocol that share the same peers,
+/// with their ports as a list.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct GroupedRule {
+    /// Stable key: the appliance and its interface, the direction, the protocol and a
+    /// digest of the peers, e.g. `panorama.primary@eth1:ingress:tcp:3f2a9c01b7de`.
+    pub key: String,
+    /// Short name derived from `key`, lower-case letters, digits and `-`, starting with a
+    /// letter, at most 60 characters: valid as a GCP firewall name and an Azure rule name,
+    /// with room for a `-v4` or `-v6` suffix.
+    pub name: String,
+    /// The appliance the rule protects.
+    pub appliance: String,
+    /// Interface of the appliance (`mgt`, `eth1` .. `eth5`), or null when it is not a
+    /// Panorama appliance.
+    pub interface: Option<String>,
+    /// `ingress` (the peers connect to the appliance) or `egress` (the appliance connects
+    /// to the peers).
+    pub direction: String,
+    /// `tcp` or `udp`.
+    pub protocol: String,
+    /// Destination ports as strings, a single port (`3978`) or a range (`23000-23999`),
+    /// sorted by port.
+    pub ports: Vec<String>,
+    /// The other ends, with their interface when they have one
+    /// (`panorama.secondary@eth2`), sorted.
+    pub peers: Vec<String>,
+    /// IPv4 CIDRs of the peers, sorted.
+    pub cidrs_ipv4: Vec<String>,
+    /// IPv6 CIDRs of the peers, sorted.
+    pub cidrs_ipv6: Vec<String>,
+    /// IPv4 CIDRs of the appliance interface, sorted.
+    pub appliance_cidrs_ipv4: Vec<String>,
+    /// IPv6 CIDRs of the appliance interface, sorted.
+    pub appliance_cidrs_ipv6: Vec<String>,
+    /// App-IDs of the traffic, sorted.
+    pub applications: Vec<String>,
+    /// Even priority from 100 to 4094, unique across `grouped_rules` and derived from
+    /// `key`, so it rarely moves when other rules come and go: use it for the IPv4 rule and
+    /// `priority + 1` for the IPv6 one. Null only beyond 1998 grouped rules.
+    pub priority: Option<u16>,
+    /// Short description, at most 140 characters that AWS and Azure rule descriptions accept.
+    pub description: String,
+    /// Keys of the flows the rule comes from, sorted.
+    pub flow_keys: Vec<String>,
 }

@@ -31,7 +31,7 @@ pub mod version;
 pub mod views;
 
 pub use diagnostic::{Diagnostic, Path, Severity, Step};
-pub use matrix::{Flow, FlowMatrix, Rule};
+pub use matrix::{Flow, FlowMatrix, GroupedRule, Rule};
 
 use config::EstateConfig;
 

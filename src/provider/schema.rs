@@ -323,7 +323,8 @@ mod tests {
         let schema = data_source_schema().unwrap();
         let top = &schema.block.attributes;
         assert_eq!(find(top, "id").usage, Usage::Computed);
-        for name in ["flows", "ingress_rules", "egress_rules"] {
+        assert_eq!(find(top, "flows_markdown").usage, Usage::Computed);
+        for name in ["flows", "ingress_rules", "egress_rules", "grouped_rules"] {
             let attribute = find(top, name);
             assert_eq!(attribute.usage, Usage::Computed);
             let (nesting, inner) = nested(attribute);
@@ -341,7 +342,15 @@ mod tests {
         );
         assert_eq!(
             computed_attribute_names().unwrap(),
-            ["egress_rules", "flows", "id", "ingress_rules"]
+            [
+                "egress_rules",
+                "flows",
+                "flows_markdown",
+                "flows_mermaid",
+                "grouped_rules",
+                "id",
+                "ingress_rules"
+            ]
         );
     }
 

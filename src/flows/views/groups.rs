@@ -1,0 +1,224 @@
+//! Grouped rules: per appliance interface, direction, protocol and identical peer set, the
+//! ports as a list, for targets whose rules take port lists (Azure NSGs, GCP firewalls,
+//! PAN-OS security rules).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{
+    description, digest_of_text, endpoint, hex, is_ipv6, sides, Direction, Side, MAX_DESCRIPTION,
+};
+use crate::flows::matrix::{Flow, GroupedRule};
+
+/// Longest generated name: GCP firewall names take 63 characters, which leaves room for a
+/// `-v4` or `-v6` suffix when a target needs one rule per address family.
+pub const MAX_NAME: usize = 60;
+
+/// First and last priority handed out: Azure NSG rules take 100 to 4096.
+const FIRST_PRIORITY: u16 = 100;
+const LAST_PRIORITY: u16 = 4094;
+/// Priorities are even, so `priority + 1` is free for the IPv6 twin of a rule.
+const PRIORITY_SLOTS: u16 = (LAST_PRIORITY - FIRST_PRIORITY) / 2 + 1;
+
+/// What identifies a group: the appliance end, the direction, the protocol and the peers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct GroupId<'f> {
+    appliance: &'f str,
+    interface: &'f Option<String>,
+    direction: Direction,
+    protocol: &'f str,
+    peers: BTreeSet<String>,
+}
+
+/// What one port range on one appliance end gathers from its flows.
+#[derive(Debug, Default)]
+struct Gathered<'f> {
+    peers: BTreeSet<String>,
+    peer_cidrs: BTreeSet<&'f str>,
+    appliance_cidrs: BTreeSet<&'f str>,
+    applications: BTreeSet<&'f str>,
+    purposes: BTreeSet<&'f str>,
+    flow_keys: BTreeSet<&'f str>,
+}
+
+impl<'f> Gathered<'f> {
+    fn add(&mut self, side: &Side<'f>) {
+        self.peers.insert(endpoint(side.peer, side.peer_interface));
+        self.peer_cidrs
+            .extend(side.peer_cidrs.iter().map(String::as_str));
+        self.appliance_cidrs
+            .extend(side.appliance_cidrs.iter().map(String::as_str));
+        self.applications.insert(&side.flow.application);
+        self.purposes.extend(side.flow.purpose.split(','));
+        self.flow_keys.insert(&side.flow.key);
+    }
+
+    fn merge(&mut self, other: Gathered<'f>) {
+        self.peers.extend(other.peers);
+        self.peer_cidrs.extend(other.peer_cidrs);
+        self.appliance_cidrs.extend(other.appliance_cidrs);
+        self.applications.extend(other.applications);
+        self.purposes.extend(other.purposes);
+        self.flow_keys.extend(other.flow_keys);
+    }
+}
+
+/// The grouped rules of `flows`, sorted by key. Groups whose peers have no addresses are
+/// left out: an empty address list means "anywhere" to some targets.
+pub(super) fn grouped_rules(flows: &[Flow]) -> Vec<GroupedRule> {
+    // First every port range of every appliance end, with the peers that reach it ...
+    type PortEnd<'f> = (&'f str, &'f Option<String>, Direction, &'f str, (u16, u16));
+    let mut by_ports: BTreeMap<PortEnd<'_>, Gathered<'_>> = BTreeMap::new();
+    for side in sides(flows) {
+        let flow = side.flow;
+        let at = (
+            side.appliance,
+            side.interface,
+            side.direction,
+            flow.protocol.as_str(),
+            (flow.from_port, flow.to_port),
+        );
+        by_ports.entry(at).or_default().add(&side);
+    }
+    // ... then the port ranges that share an identical peer set.
+    let mut groups: BTreeMap<GroupId<'_>, (Vec<(u16, u16)>, Gathered<'_>)> = BTreeMap::new();
+    for ((appliance, interface, direction, protocol, ports), gathered) in by_ports {
+        let id = GroupId {
+            appliance,
+            interface,
+            direction,
+            protocol,
+            peers: gathered.peers.clone(),
+        };
+        let (port_list, all) = groups.entry(id).or_default();
+        port_list.push(ports);
+        all.merge(gathered);
+    }
+    let mut rules: Vec<GroupedRule> = groups
+        .into_iter()
+        .filter(|(_, (_, gathered))| !gathered.peer_cidrs.is_empty())
+        .map(|(id, (ports, gathered))| grouped_rule(&id, &ports, &gathered))
+        .collect();
+    rules.sort_by(|a, b| a.key.cmp(&b.key));
+    assign_priorities(&mut rules);
+    rules
+}
+
+fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>) -> GroupedRule {
+    let peers: Vec<String> = id.peers.iter().cloned().collect();
+    let at = endpoint(id.appliance, id.interface);
+    let key = format!(
+        "{at}:{}:{}:{}",
+        id.direction.name(),
+        id.protocol,
+        &hex(&digest_of_text(&peers.join(",")))[..12]
+    );
+    let (cidrs_ipv6, cidrs_ipv4): (Vec<&str>, Vec<&str>) =
+        gathered.peer_cidrs.iter().partition(|cidr| is_ipv6(cidr));
+    let (appliance_ipv6, appliance_ipv4): (Vec<&str>, Vec<&str>) = gathered
+        .appliance_cidrs
+        .iter()
+        .partition(|cidr| is_ipv6(cidr));
+    let purposes: Vec<&str> = gathered.purposes.iter().copied().collect();
+    GroupedRule {
+        name: name(id, &key),
+        description: group_description(&purposes.join(","), id.direction, &peers),
+        appliance: id.appliance.to_owned(),
+        interface: id.interface.clone(),
+        direction: id.direction.name().to_owned(),
+        protocol: id.protocol.to_owned(),
+        ports: ports
+            .iter()
+            .map(|&(from, to)| {
+                if from == to {
+                    from.to_string()
+                } else {
+                    format!("{from}-{to}")
+                }
+            })
+            .collect(),
+        peers,
+        cidrs_ipv4: strings(cidrs_ipv4),
+        cidrs_ipv6: strings(cidrs_ipv6),
+        appliance_cidrs_ipv4: strings(appliance_ipv4),
+        appliance_cidrs_ipv6: strings(appliance_ipv6),
+        applications: strings(gathered.applications.iter().copied()),
+        priority: None,
+        flow_keys: strings(gathered.flow_keys.iter().copied()),
+        key,
+    }
+}
+
+/// "purposes from/to peers", or "from/to N peers" when the names would not fit.
+fn group_description(purposes: &str, direction: Direction, peers: &[String]) -> String {
+    let preposition = direction.preposition();
+    let full = format!("{purposes} {preposition} {}", peers.join(" "));
+    if full.chars().count() <= MAX_DESCRIPTION {
+        description(&full)
+    } else {
+        description(&format!("{purposes} {preposition} {} peers", peers.len()))
+    }
+}
+
+fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    items.into_iter().map(str::to_owned).collect()
+}
+
+/// A name valid for GCP firewalls (`[a-z]([-a-z0-9]*[a-z0-9])?`, at most 63) and Azure
+/// rules: readable words from the group, then 8 hex digits of its key for uniqueness.
+fn name(id: &GroupId<'_>, key: &str) -> String {
+    let (kind, appliance) = id.appliance.split_once('.').unwrap_or(("", id.appliance));
+    let kind = match kind {
+        "panorama" => "pano",
+        "log_collector" => "lc",
+        "firewall" => "fw",
+        "wildfire" => "wf",
+        _ => "x",
+    };
+    let direction = match id.direction {
+        Direction::Ingress => "in",
+        Direction::Egress => "out",
+    };
+    let interface = id
+        .interface
+        .as_deref()
+        .map(|i| format!("-{i}"))
+        .unwrap_or_default();
+    let suffix = format!(
+        "{interface}-{direction}-{}-{}",
+        id.protocol,
+        &hex(&digest_of_text(key))[..8]
+    );
+    let room = MAX_NAME - kind.len() - 1 - suffix.len();
+    let mut word = String::new();
+    for c in appliance.chars().map(|c| c.to_ascii_lowercase()) {
+        let c = if c.is_ascii_alphanumeric() { c } else { '-' };
+        if !(c == '-' && (word.is_empty() || word.ends_with('-'))) {
+            word.push(c);
+        }
+    }
+    word.truncate(room);
+    let word = word.trim_end_matches('-');
+    if word.is_empty() {
+        format!("{kind}{suffix}")
+    } else {
+        format!("{kind}-{word}{suffix}")
+    }
+}
+
+/// Hands each rule an even priority from 100 to 4094, unique across the matrix: a slot
+/// drawn from its key, or the next free one. Rules keep their priority when others come
+/// and go, unless a newcomer takes their slot first.
+fn assign_priorities(rules: &mut [GroupedRule]) {
+    let mut taken = vec![false; usize::from(PRIORITY_SLOTS)];
+    for rule in rules {
+        let digest = digest_of_text(&rule.key);
+        let home = u16::from_be_bytes([digest[0], digest[1]]) % PRIORITY_SLOTS;
+        let free = (0..PRIORITY_SLOTS)
+            .map(|step| (home + step) % PRIORITY_SLOTS)
+            .find(|&slot| !taken[usize::from(slot)]);
+        if let Some(slot) = free {
+            taken[usize::from(slot)] = true;
+            rule.priority = Some(FIRST_PRIORITY + 2 * slot);
+        }
+    }
+}

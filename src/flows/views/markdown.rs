@@ -1,0 +1,43 @@
+//! The flows as a Markdown table, for change requests and pull request comments.
+
+use std::fmt::Write;
+
+use super::endpoint;
+use crate::flows::matrix::Flow;
+
+const HEADER: &str = "| Source | Source addresses | Destination | Destination addresses \
+| Protocol | Ports | App-ID | Purpose |\n|---|---|---|---|---|---|---|---|\n";
+
+/// One row per flow, in flow order. Endpoints show their interface
+/// (`panorama.primary@eth1`); an empty address list reads "not declared".
+pub(super) fn table(flows: &[Flow]) -> String {
+    let mut table = String::from(HEADER);
+    for flow in flows {
+        let ports = if flow.from_port == flow.to_port {
+            flow.from_port.to_string()
+        } else {
+            format!("{}-{}", flow.from_port, flow.to_port)
+        };
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            table,
+            "| {} | {} | {} | {} | {} | {ports} | {} | {} |",
+            endpoint(&flow.source, &flow.source_interface),
+            addresses(&flow.source_addresses),
+            endpoint(&flow.destination, &flow.destination_interface),
+            addresses(&flow.destination_addresses),
+            flow.protocol,
+            flow.application,
+            flow.purpose.replace(',', ", "),
+        );
+    }
+    table
+}
+
+fn addresses(cidrs: &[String]) -> String {
+    if cidrs.is_empty() {
+        "not declared".to_owned()
+    } else {
+        cidrs.join(", ")
+    }
+}

@@ -1,0 +1,147 @@
+//! Views of the sorted flow list: the outputs Terraform users feed to other resources.
+//!
+//! Every view is a pure function of the flows, so the same flows give byte-identical
+//! outputs. [`rules`] cuts flows into per-CIDR security-group rules, [`groups`] gathers
+//! them into port lists per peer set, [`markdown`] and [`mermaid`] render them for people.
+
+mod groups;
+mod markdown;
+mod mermaid;
+mod rules;
+
+use sha2::{Digest, Sha256};
+
+use super::expand::Kind;
+use super::matrix::{Flow, FlowMatrix};
+
+/// Longest rule description AWS security group rules (and Azure NSG rules) accept.
+pub const MAX_DESCRIPTION: usize = 140;
+
+/// Builds every output from the sorted flow list.
+pub fn matrix(flows: Vec<Flow>) -> FlowMatrix {
+    let (ingress_rules, egress_rules) = rules::rules(&flows);
+    FlowMatrix {
+        id: hex(&digest_of(&flows)),
+        grouped_rules: groups::grouped_rules(&flows),
+        flows_markdown: markdown::table(&flows),
+        flows_mermaid: mermaid::diagram(&flows),
+        flows,
+        ingress_rules,
+        egress_rules,
+    }
+}
+
+/// Which way traffic crosses the appliance a rule protects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Direction {
+    /// The appliance listens; the peer initiates.
+    Ingress,
+    /// The appliance initiates; the peer listens.
+    Egress,
+}
+
+impl Direction {
+    fn name(self) -> &'static str {
+        match self {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        }
+    }
+
+    /// How a description names the peer: "from" it or "to" it.
+    fn preposition(self) -> &'static str {
+        match self {
+            Direction::Ingress => "from",
+            Direction::Egress => "to",
+        }
+    }
+}
+
+/// A flow seen from one of its ends that is a declared appliance.
+struct Side<'f> {
+    flow: &'f Flow,
+    direction: Direction,
+    appliance: &'f str,
+    interface: &'f Option<String>,
+    appliance_cidrs: &'f [String],
+    peer: &'f str,
+    peer_interface: &'f Option<String>,
+    peer_cidrs: &'f [String],
+}
+
+/// Every flow from each end that is an appliance: its destination (ingress) and its
+/// source (egress).
+fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
+    let appliance = |kind: &str| Kind::from_name(kind).is_some_and(Kind::is_appliance);
+    flows.iter().flat_map(move |flow| {
+        let ingress = appliance(&flow.destination_kind).then(|| Side {
+            flow,
+            direction: Direction::Ingress,
+            appliance: &flow.destination,
+            interface: &flow.destination_interface,
+            appliance_cidrs: &flow.destination_addresses,
+            peer: &flow.source,
+            peer_interface: &flow.source_interface,
+            peer_cidrs: &flow.source_addresses,
+        });
+        let egress = appliance(&flow.source_kind).then(|| Side {
+            flow,
+            direction: Direction::Egress,
+            appliance: &flow.source,
+            interface: &flow.source_interface,
+            appliance_cidrs: &flow.source_addresses,
+            peer: &flow.destination,
+            peer_interface: &flow.destination_interface,
+            peer_cidrs: &flow.destination_addresses,
+        });
+        ingress.into_iter().chain(egress)
+    })
+}
+
+/// An endpoint with its interface when it has one: `panorama.primary@eth1`.
+fn endpoint(name: &str, interface: &Option<String>) -> String {
+    match interface {
+        Some(interface) => format!("{name}@{interface}"),
+        None => name.to_owned(),
+    }
+}
+
+/// Whether a CIDR is IPv6 (the engine writes CIDRs canonically).
+fn is_ipv6(cidr: &str) -> bool {
+    cidr.contains(':')
+}
+
+/// Whether AWS security group rule descriptions (and so Azure NSG rules) accept `c`.
+pub fn is_description_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == ' ' || "._-:/()#,@[]+=&;{}!$*".contains(c)
+}
+
+/// A description cut to [`MAX_DESCRIPTION`] characters, with anything AWS refuses replaced.
+fn description(text: &str) -> String {
+    text.chars()
+        .map(|c| if is_description_char(c) { c } else { '-' })
+        .take(MAX_DESCRIPTION)
+        .collect()
+}
+
+/// SHA-256 of the canonical JSON of the flows, one per line.
+fn digest_of(flows: &[Flow]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for flow in flows {
+        // Serialising plain strings and numbers cannot fail; an empty entry would still
+        // keep the digest deterministic.
+        hasher.update(serde_json::to_vec(flow).unwrap_or_default());
+        hasher.update(b"\n");
+    }
+    hasher.finalize().into()
+}
+
+/// SHA-256 of `text`.
+fn digest_of_text(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// Lower-case hex of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
