@@ -19,11 +19,14 @@ fn heading(kind: Kind) -> &'static str {
     }
 }
 
+/// A protocol and port range: `("tcp", 3978, 3978)`.
+type Ports<'f> = (&'f str, u16, u16);
+
 /// A `flowchart LR` diagram (without the Markdown fence). Node ids are positions in the
 /// sorted endpoint list, so names never clash with Mermaid's keywords.
 pub(super) fn diagram(flows: &[Flow]) -> String {
     let mut endpoints: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut arrows: BTreeMap<(&str, &str), BTreeSet<(&str, u16, u16)>> = BTreeMap::new();
+    let mut arrows: BTreeMap<(&str, &str), BTreeSet<Ports<'_>>> = BTreeMap::new();
     for flow in flows {
         endpoints.insert(&flow.source, &flow.source_kind);
         endpoints.insert(&flow.destination, &flow.destination_kind);
