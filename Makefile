@@ -1,4 +1,4 @@
-# terraform-provider-panorama: build, install, run the quickstart, test, benchmark.
+# terraform-provider-panorama: build, install, run the quickstart, test, benchmark, release.
 
 VERSION    := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 OS_ARCH    := $(shell uname -s | tr A-Z a-z)_$(shell uname -m | sed -e s/x86_64/amd64/ -e s/aarch64/arm64/)
@@ -8,7 +8,7 @@ PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/flowmatrix/pano
 
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: build install quickstart test unit acceptance lint bench clean
+.PHONY: build install quickstart test unit acceptance lint bench release clean
 
 build:
 	cargo build --release --locked
@@ -37,5 +37,12 @@ lint:
 bench: build
 	scripts/bench.sh "$(CURDIR)/$(BINARY)"
 
+## release: registry artefacts for the host platform (linux_amd64 on the build machines) in
+## dist/: the zip, SHA256SUMS, manifest, and dist/mirror/ for a pipeline's filesystem_mirror.
+release: build
+	rm -rf dist
+	scripts/release.sh "$(BINARY)" dist
+
 clean:
 	cargo clean
+	rm -rf dist

@@ -1,7 +1,8 @@
 //! Drives the real `terraform` binary against the real provider binary.
 //!
-//! Every workspace gets its own filesystem mirror holding the provider under test and a
-//! CLI configuration of its own (`TF_CLI_CONFIG_FILE`), so the user's files are never read.
+//! Every workspace gets its own filesystem mirror holding the provider under test (or uses
+//! a mirror the test built, such as release artefacts) and a CLI configuration of its own
+//! (`TF_CLI_CONFIG_FILE`), so the user's files are never read.
 
 #![allow(dead_code)]
 
@@ -10,6 +11,22 @@ use std::process::{Command, Output};
 
 /// Provider version, as in Cargo.toml.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The provider's source address.
+pub const SOURCE: &str = "registry.terraform.io/flowmatrix/panorama";
+
+/// Terraform's name for the host platform (`OS_ARCH`, e.g. `linux_amd64`).
+pub fn platform() -> String {
+    format!(
+        "{}_{}",
+        std::env::consts::OS,
+        match std::env::consts::ARCH {
+            "x86_64" => "amd64",
+            "aarch64" => "arm64",
+            other => other,
+        }
+    )
+}
 
 /// The provider binary under test: `PANORAMA_PROVIDER_BIN` (the release build, set by
 /// `make test`), else the binary cargo built for this test run.
@@ -115,18 +132,7 @@ impl Workspace {
     fn empty() -> Self {
         let temp = tempfile::tempdir().expect("temporary directory");
         let mirror = temp.path().join("mirror");
-        let platform = format!(
-            "{}_{}",
-            std::env::consts::OS,
-            match std::env::consts::ARCH {
-                "x86_64" => "amd64",
-                "aarch64" => "arm64",
-                other => other,
-            }
-        );
-        let plugin_dir = mirror.join(format!(
-            "registry.terraform.io/flowmatrix/panorama/{VERSION}/{platform}"
-        ));
+        let plugin_dir = mirror.join(format!("{SOURCE}/{VERSION}/{}", platform()));
         std::fs::create_dir_all(&plugin_dir).expect("create mirror");
         let binary = provider_binary();
         std::fs::copy(
@@ -139,11 +145,29 @@ impl Workspace {
                 binary.display()
             )
         });
+        Workspace::using_mirror(temp, &mirror, "")
+    }
+
+    /// A workspace holding `main.tf` with `config`, whose CLI configuration is a
+    /// pipeline's: the provider comes from the filesystem mirror at `mirror` (packed or
+    /// unpacked layout, nothing is copied into it), every other provider directly from
+    /// its registry.
+    pub fn with_mirror(config: &str, mirror: &Path) -> Self {
+        let temp = tempfile::tempdir().expect("temporary directory");
+        let direct = format!("  direct {{\n    exclude = [\"{SOURCE}\"]\n  }}\n");
+        let workspace = Workspace::using_mirror(temp, mirror, &direct);
+        std::fs::write(workspace.dir.join("main.tf"), config).expect("write main.tf");
+        workspace
+    }
+
+    /// A workspace in `temp` whose CLI configuration installs the provider from `mirror`,
+    /// followed by the installation methods in `other_methods` (HCL, may be empty).
+    fn using_mirror(temp: tempfile::TempDir, mirror: &Path, other_methods: &str) -> Self {
         let cli_config = temp.path().join("terraform.rc");
         std::fs::write(
             &cli_config,
             format!(
-                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"registry.terraform.io/flowmatrix/panorama\"]\n  }}\n}}\n",
+                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{SOURCE}\"]\n  }}\n{other_methods}}}\n",
                 mirror.display()
             ),
         )
