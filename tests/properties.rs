@@ -330,6 +330,78 @@ fn assert_sorted_unique<'k>(what: &str, keys: impl Iterator<Item = &'k str>) {
     }
 }
 
+/// Grouped rules: unique sorted keys, names valid for GCP and Azure, unique priorities,
+/// and exactly the per-CIDR rules again, port lists times CIDR lists.
+fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
+    assert_sorted_unique(
+        "grouped_rules",
+        m.grouped_rules.iter().map(|g| g.key.as_str()),
+    );
+    let mut names = BTreeSet::new();
+    let mut priorities = BTreeSet::new();
+    let mut from_groups = BTreeSet::new();
+    for g in &m.grouped_rules {
+        let name_ok = g.name.len() <= 60
+            && g.name.starts_with(|c: char| c.is_ascii_lowercase())
+            && g.name
+                .ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+            && g.name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        assert!(name_ok, "name {}", g.name);
+        assert!(names.insert(g.name.as_str()), "name {} twice", g.name);
+        let p = g.priority.expect("a priority");
+        assert!((100..=4094).contains(&p) && p % 2 == 0, "priority {p}");
+        assert!(priorities.insert(p), "priority {p} twice");
+        assert!(g.description.chars().count() <= views::MAX_DESCRIPTION);
+        assert!(
+            g.description.chars().all(views::is_description_char),
+            "{}",
+            g.description
+        );
+        assert!(!g.ports.is_empty() && !g.peers.is_empty());
+        for port in &g.ports {
+            for cidr in g.cidrs_ipv4.iter().chain(&g.cidrs_ipv6) {
+                let side = (
+                    g.appliance.clone(),
+                    g.interface.clone(),
+                    g.direction.clone(),
+                );
+                from_groups.insert((side, g.protocol.clone(), port.clone(), cidr.clone()));
+            }
+        }
+    }
+    let rules = m
+        .ingress_rules
+        .iter()
+        .map(|r| ("ingress", r))
+        .chain(m.egress_rules.iter().map(|r| ("egress", r)));
+    let from_rules: BTreeSet<_> = rules
+        .map(|(direction, r)| {
+            let port = if r.from_port == r.to_port {
+                r.from_port.to_string()
+            } else {
+                format!("{}-{}", r.from_port, r.to_port)
+            };
+            let cidr = r
+                .cidr_ipv4
+                .clone()
+                .or(r.cidr_ipv6.clone())
+                .unwrap_or_default();
+            let side = (
+                r.appliance.clone(),
+                r.interface.clone(),
+                direction.to_owned(),
+            );
+            (side, r.protocol.clone(), port, cidr)
+        })
+        .collect();
+    assert!(
+        from_groups == from_rules,
+        "grouped rules and per-CIDR rules disagree"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -354,6 +426,8 @@ proptest! {
         for flow in &m.flows {
             prop_assert!(0 < flow.from_port && flow.from_port <= flow.to_port, "{}", flow.key);
         }
+        assert_grouped_rules_match_per_cidr_rules(&m);
+        prop_assert_eq!(m.flows_markdown.lines().count(), m.flows.len() + 2);
     }
 
     #[test]

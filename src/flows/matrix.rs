@@ -22,7 +22,7 @@ pub struct FlowMatrix {
     /// The rules gathered for targets whose rules take port lists (Azure NSG rules, GCP
     /// firewalls, PAN-OS security rules): one per appliance interface, direction,
     /// protocol and identical set of peers, with the ports as a list; sorted by `key`.
-    /// Groups whose peers have no declared addresses are left out.
+    /// Peers without declared addresses are left out, as in the per-CIDR rules.
     pub grouped_rules: Vec<GroupedRule>,
     /// The flows as a Markdown table (one row per flow, in `flows` order), for change
     /// requests and pull request comments.
@@ -128,6 +128,11 @@ pub struct GroupedRule {
     /// The other ends, with their interface when they have one
     /// (`panorama.secondary@eth2`), sorted.
     pub peers: Vec<String>,
+    /// Whether the peers are declared appliances. A flow between two appliances shows up
+    /// twice, as ingress on the listener and egress on the initiator; a firewall in the
+    /// path needs it once, so policy takes `ingress` rules and the `egress` rules whose
+    /// peers are not appliances.
+    pub peer_is_appliance: bool,
     /// IPv4 CIDRs of the peers, sorted.
     pub cidrs_ipv4: Vec<String>,
     /// IPv6 CIDRs of the peers, sorted.

@@ -27,6 +27,7 @@ struct GroupId<'f> {
     direction: Direction,
     protocol: &'f str,
     peers: BTreeSet<String>,
+    peer_is_appliance: bool,
 }
 
 /// What one port range on one appliance end gathers from its flows.
@@ -62,13 +63,22 @@ impl<'f> Gathered<'f> {
     }
 }
 
-/// The grouped rules of `flows`, sorted by key. Groups whose peers have no addresses are
-/// left out: an empty address list means "anywhere" to some targets.
+/// The grouped rules of `flows`, sorted by key. Peers without addresses are left out: an
+/// empty address list means "anywhere" to some targets.
 pub(super) fn grouped_rules(flows: &[Flow]) -> Vec<GroupedRule> {
-    // First every port range of every appliance end, with the peers that reach it ...
-    type PortEnd<'f> = (&'f str, &'f Option<String>, Direction, &'f str, (u16, u16));
+    // First every port range of every appliance end, with the peers that reach it, apart
+    // for appliance and external peers ...
+    type PortEnd<'f> = (
+        &'f str,
+        &'f Option<String>,
+        Direction,
+        &'f str,
+        (u16, u16),
+        bool,
+    );
     let mut by_ports: BTreeMap<PortEnd<'_>, Gathered<'_>> = BTreeMap::new();
-    for side in sides(flows) {
+    // Peers without addresses give no rule, as in the per-CIDR views.
+    for side in sides(flows).filter(|side| !side.peer_cidrs.is_empty()) {
         let flow = side.flow;
         let at = (
             side.appliance,
@@ -76,18 +86,22 @@ pub(super) fn grouped_rules(flows: &[Flow]) -> Vec<GroupedRule> {
             side.direction,
             flow.protocol.as_str(),
             (flow.from_port, flow.to_port),
+            side.peer_is_appliance,
         );
         by_ports.entry(at).or_default().add(&side);
     }
     // ... then the port ranges that share an identical peer set.
     let mut groups: BTreeMap<GroupId<'_>, (Vec<(u16, u16)>, Gathered<'_>)> = BTreeMap::new();
-    for ((appliance, interface, direction, protocol, ports), gathered) in by_ports {
+    for ((appliance, interface, direction, protocol, ports, peer_is_appliance), gathered) in
+        by_ports
+    {
         let id = GroupId {
             appliance,
             interface,
             direction,
             protocol,
             peers: gathered.peers.clone(),
+            peer_is_appliance,
         };
         let (port_list, all) = groups.entry(id).or_default();
         port_list.push(ports);
@@ -95,7 +109,6 @@ pub(super) fn grouped_rules(flows: &[Flow]) -> Vec<GroupedRule> {
     }
     let mut rules: Vec<GroupedRule> = groups
         .into_iter()
-        .filter(|(_, (_, gathered))| !gathered.peer_cidrs.is_empty())
         .map(|(id, (ports, gathered))| grouped_rule(&id, &ports, &gathered))
         .collect();
     rules.sort_by(|a, b| a.key.cmp(&b.key));
@@ -137,6 +150,7 @@ fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>)
             })
             .collect(),
         peers,
+        peer_is_appliance: id.peer_is_appliance,
         cidrs_ipv4: strings(cidrs_ipv4),
         cidrs_ipv6: strings(cidrs_ipv6),
         appliance_cidrs_ipv4: strings(appliance_ipv4),

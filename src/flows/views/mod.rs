@@ -67,6 +67,8 @@ struct Side<'f> {
     peer: &'f str,
     peer_interface: &'f Option<String>,
     peer_cidrs: &'f [String],
+    /// Whether the peer is a declared appliance too, so the flow has a second side.
+    peer_is_appliance: bool,
 }
 
 /// Every flow from each end that is an appliance: its destination (ingress) and its
@@ -74,7 +76,11 @@ struct Side<'f> {
 fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
     let appliance = |kind: &str| Kind::from_name(kind).is_some_and(Kind::is_appliance);
     flows.iter().flat_map(move |flow| {
-        let ingress = appliance(&flow.destination_kind).then(|| Side {
+        let (source_is, destination_is) = (
+            appliance(&flow.source_kind),
+            appliance(&flow.destination_kind),
+        );
+        let ingress = destination_is.then(|| Side {
             flow,
             direction: Direction::Ingress,
             appliance: &flow.destination,
@@ -83,8 +89,9 @@ fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
             peer: &flow.source,
             peer_interface: &flow.source_interface,
             peer_cidrs: &flow.source_addresses,
+            peer_is_appliance: source_is,
         });
-        let egress = appliance(&flow.source_kind).then(|| Side {
+        let egress = source_is.then(|| Side {
             flow,
             direction: Direction::Egress,
             appliance: &flow.source,
@@ -93,6 +100,7 @@ fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
             peer: &flow.destination,
             peer_interface: &flow.destination_interface,
             peer_cidrs: &flow.destination_addresses,
+            peer_is_appliance: destination_is,
         });
         ingress.into_iter().chain(egress)
     })

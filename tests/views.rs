@@ -1,0 +1,210 @@
+//! The views for people and for port-list targets, on the quickstart estate: grouped
+//! rules, the Markdown table and the Mermaid diagram.
+
+use panorama_provider::flows::{self, config::EstateConfig, FlowMatrix, GroupedRule};
+use serde_json::{json, Value};
+
+/// The estate of examples/quickstart, plus services and Cortex Data Lake without addresses.
+fn quickstart() -> Value {
+    json!({
+        "panorama": {
+            "version": "10.2.4", "model": "m-600", "collector_group": "east",
+            "interfaces": { "log_collection": "eth1", "collector_group": "eth2" },
+            "nodes": {
+                "primary": { "addresses": { "mgt": ["10.0.0.10"], "eth1": ["10.0.1.10"], "eth2": ["10.0.2.10"] } },
+                "secondary": { "addresses": { "mgt": ["10.0.0.11"], "eth1": ["10.0.1.11"], "eth2": ["10.0.2.11"] } },
+            },
+        },
+        "log_collectors": {
+            "lc-east-1": {
+                "version": "10.2.4", "collector_group": "east", "model": "m-600",
+                "interfaces": { "log_collection": "eth1", "collector_group": "eth2" },
+                "addresses": { "mgt": ["10.1.0.5"], "eth1": ["10.1.1.5"], "eth2": ["10.1.2.5"] },
+            },
+        },
+        "firewalls": {
+            "branches": { "version": "10.1", "addresses": ["10.20.0.0/16"], "collector_group": "east" },
+            "legacy-dc": { "version": "7.1.10", "addresses": ["10.30.0.0/24", "2001:db8:30::/64"] },
+        },
+    })
+}
+
+fn compute(estate: Value) -> FlowMatrix {
+    let config: EstateConfig = serde_json::from_value(estate).expect("estate fits the schema");
+    let outcome = flows::compute(&config);
+    assert!(outcome.diagnostics.is_empty(), "{:#?}", outcome.diagnostics);
+    outcome.matrix.expect("a matrix")
+}
+
+fn group<'m>(
+    m: &'m FlowMatrix,
+    appliance: &str,
+    direction: &str,
+    ports: &[&str],
+) -> &'m GroupedRule {
+    m.grouped_rules
+        .iter()
+        .find(|g| g.appliance == appliance && g.direction == direction && g.ports == ports)
+        .unwrap_or_else(|| panic!("no {direction} group on {appliance} for {ports:?}"))
+}
+
+#[test]
+fn ha_ports_of_one_peer_gather_into_one_rule() {
+    let m = compute(quickstart());
+    let ha = group(&m, "panorama.primary", "ingress", &["28260", "28769"]);
+    assert_eq!(ha.interface.as_deref(), Some("mgt"));
+    assert_eq!(ha.protocol, "tcp");
+    assert_eq!(ha.peers, ["panorama.secondary@mgt"]);
+    assert_eq!(ha.cidrs_ipv4, ["10.0.0.11/32"]);
+    assert!(ha.cidrs_ipv6.is_empty());
+    assert_eq!(ha.appliance_cidrs_ipv4, ["10.0.0.10/32"]);
+    assert_eq!(ha.applications, ["panorama"]);
+    assert_eq!(ha.description, "ha-sync from panorama.secondary@mgt");
+    assert!(
+        ha.key.starts_with("panorama.primary@mgt:ingress:tcp:"),
+        "{}",
+        ha.key
+    );
+    assert!(
+        ha.name.starts_with("pano-primary-mgt-in-tcp-"),
+        "{}",
+        ha.name
+    );
+    assert_eq!(ha.flow_keys.len(), 2);
+}
+
+#[test]
+fn ports_with_different_peers_stay_apart() {
+    let m = compute(quickstart());
+    // Both firewall groups send 3978 to the primary's MGT; only branches (10.1) fetches
+    // updates on 28443, so 28443 gets a group of its own.
+    let mgmt = group(&m, "panorama.primary", "ingress", &["3978"]);
+    assert!(
+        mgmt.peers.contains(&"firewall.legacy-dc".to_owned()),
+        "{:?}",
+        mgmt.peers
+    );
+    let updates = group(&m, "panorama.primary", "ingress", &["28443"]);
+    assert_eq!(
+        updates.peers,
+        ["firewall.branches", "log_collector.lc-east-1@mgt"]
+    );
+    assert_ne!(mgmt.key, updates.key);
+}
+
+#[test]
+fn ipv6_peers_are_listed_apart_from_ipv4() {
+    let m = compute(quickstart());
+    let from_legacy = m
+        .grouped_rules
+        .iter()
+        .find(|g| g.appliance == "firewall.legacy-dc" && g.direction == "egress")
+        .expect("legacy-dc egress group");
+    assert_eq!(from_legacy.appliance_cidrs_ipv4, ["10.30.0.0/24"]);
+    assert_eq!(from_legacy.appliance_cidrs_ipv6, ["2001:db8:30::/64"]);
+    let to_legacy = m
+        .grouped_rules
+        .iter()
+        .find(|g| g.peers.contains(&"firewall.legacy-dc".to_owned()))
+        .expect("a group with legacy-dc as peer");
+    assert!(to_legacy.cidrs_ipv4.contains(&"10.30.0.0/24".to_owned()));
+    assert_eq!(to_legacy.cidrs_ipv6, ["2001:db8:30::/64"]);
+}
+
+#[test]
+fn port_ranges_read_as_from_dash_to() {
+    let mut estate = quickstart();
+    estate["services"] = json!({ "traps_esm": { "addresses": ["192.0.2.0/24"] } });
+    let m = compute(estate);
+    let traps = group(&m, "panorama.primary", "ingress", &["23000-23999"]);
+    assert_eq!(traps.peers, ["service.traps_esm"]);
+    assert!(m
+        .grouped_rules
+        .iter()
+        .any(|g| g.protocol == "udp" && g.ports == ["23000-23999"]));
+}
+
+#[test]
+fn peers_without_addresses_give_no_group() {
+    // Cortex Data Lake declared without addresses: the firewalls' flow to it exists, but
+    // a rule with no CIDRs would mean "anywhere" to GCP, so no group is made.
+    let mut estate = quickstart();
+    estate["firewalls"]["branches"]["cortex_data_lake"] = json!(true);
+    estate["cortex_data_lake"] = json!({});
+    let m = compute(estate);
+    assert!(m.flows.iter().any(|f| f.destination == "cortex_data_lake"));
+    assert!(m
+        .grouped_rules
+        .iter()
+        .all(|g| !g.peers.contains(&"cortex_data_lake".to_owned())));
+    assert!(m
+        .flows_markdown
+        .contains("| cortex_data_lake | not declared |"));
+}
+
+#[test]
+fn names_and_priorities_fit_azure_and_gcp() {
+    let m = compute(quickstart());
+    assert!(!m.grouped_rules.is_empty());
+    let mut names: Vec<&str> = m.grouped_rules.iter().map(|g| g.name.as_str()).collect();
+    let mut priorities: Vec<u16> = m.grouped_rules.iter().filter_map(|g| g.priority).collect();
+    names.sort_unstable();
+    names.dedup();
+    priorities.sort_unstable();
+    priorities.dedup();
+    assert_eq!(names.len(), m.grouped_rules.len());
+    assert_eq!(priorities.len(), m.grouped_rules.len());
+    assert!(priorities
+        .iter()
+        .all(|p| (100..=4094).contains(p) && p % 2 == 0));
+}
+
+#[test]
+fn markdown_has_one_row_per_flow() {
+    let m = compute(quickstart());
+    let lines: Vec<&str> = m.flows_markdown.lines().collect();
+    assert_eq!(
+        lines[0],
+        "| Source | Source addresses | Destination | Destination addresses | Protocol | Ports | App-ID | Purpose |"
+    );
+    assert_eq!(lines.len(), m.flows.len() + 2);
+    assert!(lines.contains(
+        &"| panorama.primary@mgt | 10.0.0.10/32 | panorama.secondary@mgt | 10.0.0.11/32 | tcp | 28260 | panorama | ha-sync |"
+    ));
+    assert!(lines.contains(
+        &"| firewall.legacy-dc | 10.30.0.0/24, 2001:db8:30::/64 | panorama.primary@mgt | 10.0.0.10/32 | tcp | 3978 | panorama | device-management |"
+    ));
+}
+
+#[test]
+fn mermaid_draws_each_endpoint_once_and_one_arrow_per_pair() {
+    let m = compute(quickstart());
+    let diagram = &m.flows_mermaid;
+    assert!(diagram.starts_with("flowchart LR\n"));
+    for heading in ["Panorama", "Log Collectors", "Firewalls"] {
+        assert!(diagram.contains(&format!("[\"{heading}\"]")), "{heading}");
+    }
+    assert_eq!(diagram.matches("[\"panorama.primary\"]").count(), 1);
+    let node = |name: &str| {
+        let line = diagram
+            .lines()
+            .find(|l| l.ends_with(&format!("[\"{name}\"]")))
+            .unwrap_or_else(|| panic!("no node {name}"));
+        line.trim().split('[').next().unwrap_or_default().to_owned()
+    };
+    let arrow = format!(
+        "  {} -->|\"tcp/28, tcp/3978, tcp/28260, tcp/28270, tcp/28769\"| {}",
+        node("panorama.primary"),
+        node("panorama.secondary")
+    );
+    assert!(diagram.lines().any(|l| l == arrow), "{arrow}\n{diagram}");
+    let arrows = diagram.lines().filter(|l| l.contains("-->")).count();
+    let mut pairs: Vec<(&str, &str)> = m
+        .flows
+        .iter()
+        .map(|f| (f.source.as_str(), f.destination.as_str()))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    assert_eq!(arrows, pairs.len());
+}
