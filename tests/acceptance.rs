@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::Workspace;
+use support::{unwrapped, Workspace};
 
 const HEADER: &str = r#"
 terraform {
@@ -305,9 +305,4 @@ data "panorama_flow_matrix" "x" {{
         "{}",
         run.stderr
     );
-}
-
-/// `text` with Terraform's line wrapping of diagnostic details undone.
-fn unwrapped(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -2,7 +2,8 @@
 //!
 //! Every workspace gets its own filesystem mirror holding the provider under test (or uses
 //! a mirror the test built, such as release artefacts) and a CLI configuration of its own
-//! (`TF_CLI_CONFIG_FILE`), so the user's files are never read.
+//! (`TF_CLI_CONFIG_FILE`), so the user's files are never read. [`Builder`] adds other
+//! providers' filesystem mirrors to it.
 
 #![allow(dead_code)]
 
@@ -48,6 +49,7 @@ pub struct Workspace {
     /// The Terraform working directory.
     pub dir: PathBuf,
     cli_config: PathBuf,
+    env_remove: Vec<String>,
 }
 
 /// What a Terraform command did.
@@ -114,22 +116,66 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-impl Workspace {
+/// Builds a workspace whose CLI configuration also installs other providers from existing
+/// filesystem mirrors (our provider always comes from the workspace's own mirror).
+#[derive(Default)]
+pub struct Builder {
+    mirrors: Vec<(PathBuf, String)>,
+    env_remove: Vec<String>,
+}
+
+impl Builder {
+    /// Installs `provider` (e.g. `registry.terraform.io/hashicorp/aws`) from the filesystem
+    /// mirror at `path`, which must hold it.
+    pub fn mirror(mut self, path: impl Into<PathBuf>, provider: &str) -> Self {
+        let path = path.into();
+        assert!(
+            path.join(provider).is_dir(),
+            "filesystem mirror {} has no {provider}",
+            path.display()
+        );
+        self.mirrors.push((path, provider.to_owned()));
+        self
+    }
+
+    /// Runs terraform without the environment variable `name` (e.g. `AWS_PROFILE`).
+    pub fn env_remove(mut self, name: &str) -> Self {
+        self.env_remove.push(name.to_owned());
+        self
+    }
+
     /// A workspace holding `main.tf` with `config`.
-    pub fn with_config(config: &str) -> Self {
-        let workspace = Workspace::empty();
+    pub fn build_with_config(self, config: &str) -> Workspace {
+        let workspace = Workspace::empty(self);
         std::fs::write(workspace.dir.join("main.tf"), config).expect("write main.tf");
         workspace
     }
 
     /// A workspace holding a copy of `dir` (relative to the repository root).
-    pub fn from_dir(dir: &str) -> Self {
-        let workspace = Workspace::empty();
+    pub fn build_from_dir(self, dir: &str) -> Workspace {
+        let workspace = Workspace::empty(self);
         copy_dir(&repo().join(dir), &workspace.dir);
         workspace
     }
+}
 
-    fn empty() -> Self {
+impl Workspace {
+    /// A workspace holding `main.tf` with `config`.
+    pub fn with_config(config: &str) -> Self {
+        Builder::default().build_with_config(config)
+    }
+
+    /// A workspace holding a copy of `dir` (relative to the repository root).
+    pub fn from_dir(dir: &str) -> Self {
+        Builder::default().build_from_dir(dir)
+    }
+
+    /// A workspace with more providers than ours: see [`Builder`].
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    fn empty(options: Builder) -> Self {
         let temp = tempfile::tempdir().expect("temporary directory");
         let mirror = temp.path().join("mirror");
         let plugin_dir = mirror.join(format!("{SOURCE}/{VERSION}/{}", platform()));
@@ -145,7 +191,7 @@ impl Workspace {
                 binary.display()
             )
         });
-        Workspace::using_mirror(temp, &mirror, "")
+        Workspace::using_mirror(temp, &mirror, options, "")
     }
 
     /// A workspace holding `main.tf` with `config`, whose CLI configuration is a
@@ -155,35 +201,52 @@ impl Workspace {
     pub fn with_mirror(config: &str, mirror: &Path) -> Self {
         let temp = tempfile::tempdir().expect("temporary directory");
         let direct = format!("  direct {{\n    exclude = [\"{SOURCE}\"]\n  }}\n");
-        let workspace = Workspace::using_mirror(temp, mirror, &direct);
+        let workspace = Workspace::using_mirror(temp, mirror, Builder::default(), &direct);
         std::fs::write(workspace.dir.join("main.tf"), config).expect("write main.tf");
         workspace
     }
 
     /// A workspace in `temp` whose CLI configuration installs the provider from `mirror`,
-    /// followed by the installation methods in `other_methods` (HCL, may be empty).
-    fn using_mirror(temp: tempfile::TempDir, mirror: &Path, other_methods: &str) -> Self {
+    /// other providers from the mirrors in `options`, then the installation methods in
+    /// `other_methods` (HCL, may be empty).
+    fn using_mirror(
+        temp: tempfile::TempDir,
+        mirror: &Path,
+        options: Builder,
+        other_methods: &str,
+    ) -> Self {
         let cli_config = temp.path().join("terraform.rc");
-        std::fs::write(
-            &cli_config,
+        let mirror_block = |path: &Path, provider: &str| {
             format!(
-                "provider_installation {{\n  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{SOURCE}\"]\n  }}\n{other_methods}}}\n",
-                mirror.display()
-            ),
-        )
-        .expect("write CLI config");
+                "  filesystem_mirror {{\n    path    = \"{}\"\n    include = [\"{provider}\"]\n  }}\n",
+                path.display()
+            )
+        };
+        let mut config = String::from("provider_installation {\n");
+        config.push_str(&mirror_block(mirror, SOURCE));
+        for (path, provider) in &options.mirrors {
+            config.push_str(&mirror_block(path, provider));
+        }
+        config.push_str(other_methods);
+        config.push_str("}\n");
+        std::fs::write(&cli_config, config).expect("write CLI config");
         let dir = temp.path().join("work");
         std::fs::create_dir_all(&dir).expect("create working directory");
         Workspace {
             _temp: temp,
             dir,
             cli_config,
+            env_remove: options.env_remove,
         }
     }
 
     /// Runs `terraform ARGS` in the workspace.
     pub fn terraform(&self, args: &[&str]) -> Run {
-        Command::new("terraform")
+        let mut command = Command::new("terraform");
+        for name in &self.env_remove {
+            command.env_remove(name);
+        }
+        command
             .args(args)
             .current_dir(&self.dir)
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
@@ -211,4 +274,9 @@ impl Workspace {
             .expect_ok("output");
         serde_json::from_str(&run.stdout).expect("output is JSON")
     }
+}
+
+/// `text` with Terraform's line wrapping of diagnostic details undone.
+pub fn unwrapped(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

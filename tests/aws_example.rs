@@ -1,0 +1,255 @@
+//! `examples/aws` planned offline by the real `hashicorp/aws` provider, installed from the
+//! filesystem mirror in `PANORAMA_AWS_MIRROR` (default `/opt/tf-plugins`).
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use serde_json::{json, Value};
+use support::{unwrapped, Workspace};
+
+const AWS: &str = "registry.terraform.io/hashicorp/aws";
+const AWS_VERSION: &str = "5.100.0";
+
+/// Dummy credentials and the `skip_*` settings: the AWS provider plans without calling AWS.
+const OFFLINE: &str = r#"
+provider "aws" {
+  region                      = "us-east-1"
+  access_key                  = "dummy"
+  secret_key                  = "dummy"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+"#;
+
+/// The example's default `appliance_kinds`.
+const KINDS: [&str; 3] = ["panorama", "log_collector", "wildfire"];
+
+/// Characters AWS accepts in security group names and rule descriptions. The provider
+/// checks them only when AWS is called, so the plan alone would not catch them.
+fn aws_safe(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c))
+}
+
+/// A workspace holding examples/aws and the offline provider settings, initialised.
+fn aws_example() -> Workspace {
+    let mirror = std::env::var_os("PANORAMA_AWS_MIRROR")
+        .map_or_else(|| PathBuf::from("/opt/tf-plugins"), PathBuf::from);
+    let package = mirror.join(AWS).join(AWS_VERSION);
+    assert!(
+        package.is_dir(),
+        "the AWS example test needs hashicorp/aws {AWS_VERSION} in a filesystem mirror, but {} \
+         does not exist: set PANORAMA_AWS_MIRROR to a directory holding \
+         {AWS}/{AWS_VERSION}/OS_ARCH/terraform-provider-aws_v{AWS_VERSION}_x5",
+        package.display()
+    );
+    let ws = Workspace::builder()
+        .mirror(mirror, AWS)
+        // A profile named in the environment but absent from ~/.aws fails the plan.
+        .env_remove("AWS_PROFILE")
+        .build_from_dir("examples/aws");
+    std::fs::write(ws.dir.join("offline_override.tf"), OFFLINE).expect("write override");
+    ws.init();
+    let lock = std::fs::read_to_string(ws.dir.join(".terraform.lock.hcl")).expect("lock file");
+    assert!(
+        lock.contains(&format!("version     = \"{AWS_VERSION}\"")),
+        "{lock}"
+    );
+    ws
+}
+
+/// The planned instances of resource `kind`, by `for_each` key: their planned values.
+fn planned<'a>(plan: &'a Value, kind: &str) -> BTreeMap<&'a str, &'a Value> {
+    let changes = plan["resource_changes"]
+        .as_array()
+        .expect("resource_changes");
+    changes
+        .iter()
+        .filter(|c| c["type"] == kind)
+        .map(|c| {
+            assert_eq!(
+                c["change"]["actions"],
+                json!(["create"]),
+                "{}",
+                c["address"]
+            );
+            (
+                c["index"].as_str().expect("for_each key"),
+                &c["change"]["after"],
+            )
+        })
+        .collect()
+}
+
+/// The security group a rule belongs to, as examples/aws/main.tf names it.
+fn group_of(rule: &Value) -> String {
+    let appliance = rule["appliance"].as_str().expect("appliance");
+    match rule["interface"].as_str() {
+        Some(interface) => format!("{appliance}@{interface}"),
+        None => appliance.to_owned(),
+    }
+}
+
+#[test]
+fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
+    let ws = aws_example();
+    ws.terraform(&["fmt", "-check", "-diff", "-no-color"])
+        .expect_ok("fmt -check");
+    ws.terraform(&["validate", "-no-color"])
+        .expect_ok("validate");
+    ws.terraform(&["plan", "-input=false", "-no-color", "-out=plan.tfplan"])
+        .expect_ok("plan");
+    let show = ws
+        .terraform(&["show", "-json", "plan.tfplan"])
+        .expect_ok("show");
+    let plan: Value = serde_json::from_str(&show.stdout).expect("plan JSON");
+
+    // The data source is read during plan: its rules for the managed kinds.
+    let estate = plan["prior_state"]["values"]["root_module"]["resources"]
+        .as_array()
+        .and_then(|rs| {
+            rs.iter()
+                .find(|r| r["address"] == "data.panorama_flow_matrix.estate")
+        })
+        .map(|r| &r["values"])
+        .expect("data source in prior_state");
+    let managed = |list: &str| -> Vec<&Value> {
+        let rules = estate[list].as_array().expect("rule list").iter();
+        rules
+            .filter(|r| {
+                let appliance = r["appliance"].as_str().unwrap_or_default();
+                KINDS.contains(&appliance.split('.').next().unwrap_or_default())
+            })
+            .collect()
+    };
+    let (ingress, egress) = (managed("ingress_rules"), managed("egress_rules"));
+    let planned_ingress = planned(&plan, "aws_vpc_security_group_ingress_rule");
+    let planned_egress = planned(&plan, "aws_vpc_security_group_egress_rule");
+    println!(
+        "hashicorp/aws {AWS_VERSION} accepted the plan: {} aws_vpc_security_group_ingress_rule \
+         and {} aws_vpc_security_group_egress_rule instances ({} ingress and {} egress rules \
+         from the data source, {} security groups)",
+        planned_ingress.len(),
+        planned_egress.len(),
+        ingress.len(),
+        egress.len(),
+        planned(&plan, "aws_security_group").len()
+    );
+    assert_eq!(planned_ingress.len(), ingress.len());
+    assert_eq!(planned_egress.len(), egress.len());
+    assert_eq!(
+        plan["planned_values"]["outputs"]["rule_totals"]["value"],
+        json!({ "ingress": ingress.len(), "egress": egress.len() })
+    );
+
+    // Every rule is planned under its key with its own values, unchanged.
+    for (rules, planned) in [(&ingress, &planned_ingress), (&egress, &planned_egress)] {
+        for rule in rules {
+            let key = rule["key"].as_str().expect("key");
+            let after = planned
+                .get(key)
+                .unwrap_or_else(|| panic!("{key} not planned"));
+            for (attribute, field) in [
+                ("ip_protocol", "protocol"),
+                ("from_port", "from_port"),
+                ("to_port", "to_port"),
+                ("cidr_ipv4", "cidr_ipv4"),
+                ("cidr_ipv6", "cidr_ipv6"),
+                ("description", "description"),
+            ] {
+                assert_eq!(after[attribute], rule[field], "{key}: {attribute}");
+            }
+            assert!(
+                aws_safe(after["description"].as_str().unwrap_or("~")),
+                "{key}"
+            );
+        }
+    }
+
+    // Known rules: HA sync into the primary's MGT, and legacy-dc's IPv6 network.
+    let ha = planned_ingress["panorama.secondary@mgt>panorama.primary@mgt:tcp:28260:10.0.0.11/32"];
+    println!("{}", serde_json::to_string_pretty(ha).unwrap_or_default());
+    assert_eq!(
+        (&ha["ip_protocol"], &ha["from_port"], &ha["to_port"]),
+        (&json!("tcp"), &json!(28260), &json!(28260))
+    );
+    assert_eq!(ha["cidr_ipv4"], "10.0.0.11/32");
+    assert_eq!(ha["description"], "ha-sync from panorama.secondary");
+    let v6 = planned_ingress["firewall.legacy-dc>panorama.primary@mgt:tcp:3978:2001:db8:30::/64"];
+    assert_eq!(v6["cidr_ipv6"], "2001:db8:30::/64");
+    assert_eq!(v6["cidr_ipv4"], Value::Null);
+
+    // One security group per appliance interface; none for the firewall groups.
+    let groups = planned(&plan, "aws_security_group");
+    let expected: BTreeSet<String> = ingress.iter().chain(&egress).map(|r| group_of(r)).collect();
+    assert_eq!(
+        groups
+            .keys()
+            .map(|k| k.to_string())
+            .collect::<BTreeSet<_>>(),
+        expected
+    );
+    let interfaces = ["mgt", "eth1", "eth2"];
+    for appliance in [
+        "panorama.primary",
+        "panorama.secondary",
+        "log_collector.lc-east-1",
+    ] {
+        for interface in interfaces {
+            assert!(groups.contains_key(format!("{appliance}@{interface}").as_str()));
+        }
+    }
+    assert_eq!(groups.len(), 9, "{:?}", groups.keys());
+    for (key, group) in &groups {
+        assert_eq!(group["name"], format!("pan-estate-{key}"));
+        assert!(aws_safe(group["name"].as_str().unwrap_or("~")), "{key}");
+        assert_eq!(group["vpc_id"], "vpc-0123456789abcdef0");
+    }
+}
+
+#[test]
+fn an_estate_over_the_aws_rule_quota_fails_to_plan_with_advice() {
+    let ws = aws_example();
+    // 31 networks of 10.1 firewalls, each managed and updated through both Panoramas' MGT
+    // (tcp 3978 and 28443): 62 inbound rules, with HA and the Log Collector 66.
+    let addresses: Vec<String> = (0..31).map(|i| format!("10.{}.0.0/16", 100 + i)).collect();
+    let vars = json!({ "firewalls": { "branches": {
+        "version": "10.1", "collector_group": "east", "addresses": addresses } } });
+    std::fs::write(ws.dir.join("many.tfvars.json"), vars.to_string()).expect("write tfvars");
+    let plan = [
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-var-file=many.tfvars.json",
+    ];
+
+    let run = ws.terraform(&plan).expect_failure("plan");
+    let stderr = unwrapped(&run.stderr);
+    assert!(
+        stderr.contains("Error: Resource precondition failed"),
+        "{stderr}"
+    );
+    for appliance in ["panorama.primary", "panorama.secondary"] {
+        let message = format!(
+            "Security group {appliance}@mgt needs 66 inbound IPv4, 0 inbound IPv6, 2 outbound \
+             IPv4 and 0 outbound IPv6 rules, more than max_rules_per_security_group = 60 (the \
+             AWS quota \"Inbound or outbound rules per security group\", 60 by default). \
+             Summarize the peers' addresses into fewer CIDRs, move Panorama functions to other \
+             interfaces (panorama.interfaces) so the rules spread over more groups, or raise \
+             the quota and max_rules_per_security_group with it."
+        );
+        assert!(
+            stderr.contains(&message),
+            "expected `{message}` in:\n{stderr}"
+        );
+    }
+    // The other groups are within the quota; a raised quota lets the plan through.
+    assert_eq!(stderr.matches("Security group ").count(), 2, "{stderr}");
+    let mut raised = plan.to_vec();
+    raised.push("-var=max_rules_per_security_group=100");
+    ws.terraform(&raised).expect_ok("plan with a raised quota");
+}
