@@ -79,3 +79,13 @@ output "rule_counts" {
 output "id" {
   value = data.panorama_flow_matrix.estate.id
 }
+
+output "flows_markdown" {
+  description = "The flows as a Markdown table, for a change request."
+  value       = data.panorama_flow_matrix.estate.flows_markdown
+}
+
+output "flows_mermaid" {
+  description = "The flows as a Mermaid diagram: paste it into a ```mermaid block."
+  value       = data.panorama_flow_matrix.estate.flows_mermaid
+}

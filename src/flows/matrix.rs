@@ -24,8 +24,8 @@ pub struct FlowMatrix {
     /// protocol and identical set of peers, with the ports as a list; sorted by `key`.
     /// Peers without declared addresses are left out, as in the per-CIDR rules.
     pub grouped_rules: Vec<GroupedRule>,
-    /// The flows as a Markdown table (one row per flow, in `flows` order), for change
-    /// requests and pull request comments.
+    /// The flows as a Markdown table, one row per flow sorted by source, destination,
+    /// protocol and port, for change requests and pull request comments.
     pub flows_markdown: String,
     /// The flows as a Mermaid `flowchart LR` diagram: one box per endpoint, grouped by
     /// kind, one arrow per initiator and listener labelled with protocols and ports. Wrap

@@ -8,11 +8,18 @@ use crate::flows::matrix::Flow;
 const HEADER: &str = "| Source | Source addresses | Destination | Destination addresses \
 | Protocol | Ports | App-ID | Purpose |\n|---|---|---|---|---|---|---|---|\n";
 
-/// One row per flow, in flow order. Endpoints show their interface
+/// One row per flow, sorted for reading: by source, destination, protocol and port
+/// (numerically, where flow keys sort ports as text). Endpoints show their interface
 /// (`panorama.primary@eth1`); an empty address list reads "not declared".
 pub(super) fn table(flows: &[Flow]) -> String {
+    let mut rows: Vec<&Flow> = flows.iter().collect();
+    rows.sort_by_key(|f| {
+        let source = (&f.source, &f.source_interface);
+        let destination = (&f.destination, &f.destination_interface);
+        (source, destination, &f.protocol, f.from_port, f.to_port)
+    });
     let mut table = String::from(HEADER);
-    for flow in flows {
+    for flow in rows {
         let ports = if flow.from_port == flow.to_port {
             flow.from_port.to_string()
         } else {
