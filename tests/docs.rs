@@ -4,7 +4,8 @@
 //! one `terraform providers schema -json` reports for the provider binary under test (as
 //! HashiCorp's tfplugindocs reads it). The check fails when an attribute has no
 //! description or when `docs/` differs from the rendering; `make docs` (which sets
-//! `PANORAMA_UPDATE_DOCS=1`) rewrites `docs/` instead.
+//! `PANORAMA_UPDATE_DOCS=1`) rewrites `docs/` instead. The examples the pages embed must
+//! be formatted and plan against the real provider.
 
 mod support;
 
@@ -110,4 +111,53 @@ fn registry_docs_match_the_provider_schema() {
          and commit the result:\n{}",
         problems.join("\n")
     );
+}
+
+#[test]
+fn registry_examples_are_formatted_and_plan() {
+    let root = repo();
+    let provider = std::fs::read_to_string(root.join("examples/provider/provider.tf"))
+        .expect("read examples/provider/provider.tf");
+    let mut examples: Vec<_> = std::fs::read_dir(root.join("examples/data-sources"))
+        .expect("read examples/data-sources")
+        .map(|entry| entry.expect("example entry").path())
+        .collect();
+    examples.sort();
+    assert!(!examples.is_empty(), "no data source examples");
+    for example in examples {
+        let ws = Workspace::with_config("");
+        std::fs::remove_file(ws.dir.join("main.tf")).expect("remove main.tf");
+        std::fs::write(ws.dir.join("provider.tf"), &provider).expect("write provider.tf");
+        for file in std::fs::read_dir(&example).expect("read example") {
+            let file = file.expect("example file").path();
+            std::fs::copy(&file, ws.dir.join(file.file_name().expect("file name")))
+                .expect("copy example file");
+        }
+        let what = example.strip_prefix(&root).unwrap_or(&example).display();
+        ws.terraform(&["fmt", "-check", "-diff", "-no-color"])
+            .expect_ok(&format!("fmt -check ({what} with examples/provider)"));
+        ws.init();
+        let plan = ws
+            .terraform(&["plan", "-input=false", "-no-color"])
+            .expect_ok(&format!("plan ({what} with examples/provider)"));
+        assert!(
+            plan.stdout.contains("Changes to Outputs:"),
+            "{what}: the plan shows no outputs:\n{}",
+            plan.stdout
+        );
+        if example.ends_with("panorama_flow_matrix") {
+            for flow in [
+                "panorama.primary -> panorama.secondary tcp/28260 panorama",
+                "firewall.branches -> panorama.secondary tcp/3978 panorama",
+                "service.admin -> panorama.primary tcp/443 ssl",
+                "panorama.secondary -> service.dns udp/53 dns",
+            ] {
+                assert!(
+                    plan.stdout.contains(flow),
+                    "{what}: no `{flow}` in the plan:\n{}",
+                    plan.stdout
+                );
+            }
+        }
+    }
 }
