@@ -1,4 +1,4 @@
-# terraform-provider-panorama: build, install, run the quickstart, test, benchmark, release.
+# terraform-provider-panorama: build, install, run the quickstart, test, docs, benchmark, release.
 
 VERSION    := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 OS_ARCH    := $(shell uname -s | tr A-Z a-z)_$(shell uname -m | sed -e s/x86_64/amd64/ -e s/aarch64/arm64/)
@@ -8,7 +8,7 @@ PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/flowmatrix/pano
 
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: build install quickstart test unit acceptance lint bench release clean
+.PHONY: build install quickstart test unit acceptance lint docs bench release clean
 
 build:
 	cargo build --release --locked
@@ -32,6 +32,12 @@ test: build lint
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --locked --all-targets -- -D warnings
+
+## docs: rewrite docs/ (Terraform Registry layout) from templates/, examples/ and the
+## schema `terraform providers schema -json` reports for the release build; `make test`
+## runs the same test without PANORAMA_UPDATE_DOCS and fails when docs/ is out of date.
+docs: build
+	PANORAMA_UPDATE_DOCS=1 PANORAMA_PROVIDER_BIN="$(CURDIR)/$(BINARY)" cargo test --locked --test docs
 
 ## bench: start-up cost and whole-plan timings against an empty plan, as ratios.
 bench: build

@@ -1,0 +1,163 @@
+//! Registry documentation cannot drift from the provider.
+//!
+//! `docs/` is rendered from `templates/`, `examples/` and the provider's real schema: the
+//! one `terraform providers schema -json` reports for the provider binary under test (as
+//! HashiCorp's tfplugindocs reads it). The check fails when an attribute has no
+//! description or when `docs/` differs from the rendering; `make docs` (which sets
+//! `PANORAMA_UPDATE_DOCS=1`) rewrites `docs/` instead. The examples the pages embed must
+//! be formatted and plan against the real provider.
+
+mod support;
+
+#[path = "docs/render.rs"]
+mod render;
+
+use std::path::Path;
+
+use serde_json::Value;
+use support::{repo, Workspace, SOURCE};
+
+/// The provider's entry of `terraform providers schema -json`.
+fn provider_schema() -> Value {
+    let ws = Workspace::with_config(
+        "terraform {\n  required_providers {\n    panorama = { source = \"flowmatrix/panorama\" }\n  }\n}\n",
+    );
+    ws.init();
+    let run = ws
+        .terraform(&["providers", "schema", "-json"])
+        .expect_ok("providers schema -json");
+    let mut json: Value = serde_json::from_str(&run.stdout).expect("schema is JSON");
+    json["provider_schemas"][SOURCE].take()
+}
+
+/// Line number and both versions of the first line where two texts differ.
+fn first_difference(committed: &str, generated: &str) -> String {
+    let (committed, generated): (Vec<_>, Vec<_>) =
+        (committed.lines().collect(), generated.lines().collect());
+    let length = committed.len().max(generated.len());
+    match (0..length).find(|&i| committed.get(i) != generated.get(i)) {
+        Some(i) => format!(
+            "first difference at line {}:\n    committed: {}\n    generated: {}",
+            i + 1,
+            committed.get(i).unwrap_or(&"<end of file>"),
+            generated.get(i).unwrap_or(&"<end of file>"),
+        ),
+        None => "the files differ in line endings or the final newline".into(),
+    }
+}
+
+/// Every `.md` file under `dir`, as paths from the repository root.
+fn markdown_files(root: &Path, dir: &str, found: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+        return;
+    };
+    for entry in entries.map(|e| e.expect("docs entry")) {
+        let path = format!("{dir}/{}", entry.file_name().to_string_lossy());
+        if entry.file_type().expect("file type").is_dir() {
+            markdown_files(root, &path, found);
+        } else if path.ends_with(".md") {
+            found.push(path);
+        }
+    }
+}
+
+#[test]
+fn registry_docs_match_the_provider_schema() {
+    let schema = provider_schema();
+    assert!(
+        schema["data_source_schemas"].is_object(),
+        "`terraform providers schema -json` has no data sources for {SOURCE}"
+    );
+    let undocumented = render::undocumented(&schema);
+    assert!(
+        undocumented.is_empty(),
+        "the docs would leave these without a description (add a doc comment to the field \
+         in src/flows/config.rs or src/flows/matrix.rs):\n  {}",
+        undocumented.join("\n  ")
+    );
+
+    let root = repo();
+    let pages = render::pages(&schema, "panorama", &root).unwrap_or_else(|e| panic!("{e}"));
+    let update = std::env::var_os("PANORAMA_UPDATE_DOCS").is_some_and(|v| v == "1");
+    let mut problems = Vec::new();
+    for page in &pages {
+        let path = root.join(&page.path);
+        if update {
+            std::fs::create_dir_all(path.parent().expect("docs directory")).expect("mkdir");
+            std::fs::write(&path, &page.text).expect("write docs page");
+            continue;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(committed) if committed == page.text => {}
+            Ok(committed) => problems.push(format!(
+                "{} is out of date; {}",
+                page.path,
+                first_difference(&committed, &page.text)
+            )),
+            Err(e) => problems.push(format!("{} cannot be read: {e}", page.path)),
+        }
+    }
+    let mut files = Vec::new();
+    markdown_files(&root, "docs", &mut files);
+    files.retain(|file| !pages.iter().any(|page| page.path == *file));
+    problems.extend(
+        files
+            .into_iter()
+            .map(|file| format!("{file} has no template or schema: delete it")),
+    );
+    assert!(
+        problems.is_empty(),
+        "docs/ disagrees with templates/, examples/ and the provider schema; run `make docs` \
+         and commit the result:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn registry_examples_are_formatted_and_plan() {
+    let root = repo();
+    let provider = std::fs::read_to_string(root.join("examples/provider/provider.tf"))
+        .expect("read examples/provider/provider.tf");
+    let mut examples: Vec<_> = std::fs::read_dir(root.join("examples/data-sources"))
+        .expect("read examples/data-sources")
+        .map(|entry| entry.expect("example entry").path())
+        .collect();
+    examples.sort();
+    assert!(!examples.is_empty(), "no data source examples");
+    for example in examples {
+        let ws = Workspace::with_config("");
+        std::fs::remove_file(ws.dir.join("main.tf")).expect("remove main.tf");
+        std::fs::write(ws.dir.join("provider.tf"), &provider).expect("write provider.tf");
+        for file in std::fs::read_dir(&example).expect("read example") {
+            let file = file.expect("example file").path();
+            std::fs::copy(&file, ws.dir.join(file.file_name().expect("file name")))
+                .expect("copy example file");
+        }
+        let what = example.strip_prefix(&root).unwrap_or(&example).display();
+        ws.terraform(&["fmt", "-check", "-diff", "-no-color"])
+            .expect_ok(&format!("fmt -check ({what} with examples/provider)"));
+        ws.init();
+        let plan = ws
+            .terraform(&["plan", "-input=false", "-no-color"])
+            .expect_ok(&format!("plan ({what} with examples/provider)"));
+        assert!(
+            plan.stdout.contains("Changes to Outputs:"),
+            "{what}: the plan shows no outputs:\n{}",
+            plan.stdout
+        );
+        if example.ends_with("panorama_flow_matrix") {
+            for flow in [
+                "panorama.primary -> panorama.secondary tcp/28260 panorama",
+                "firewall.branches -> panorama.secondary tcp/3978 panorama",
+                "service.admin -> panorama.primary tcp/443 ssl",
+                "panorama.secondary -> service.dns udp/53 dns",
+            ] {
+                assert!(
+                    plan.stdout.contains(flow),
+                    "{what}: no `{flow}` in the plan:\n{}",
+                    plan.stdout
+                );
+            }
+        }
+    }
+}
