@@ -146,6 +146,7 @@ fn registry_examples_are_formatted_and_plan() {
             plan.stdout
         );
         if example.ends_with("panorama_flow_matrix") {
+            the_template_shows_what_the_example_draws(&ws);
             for flow in [
                 "panorama.primary -> panorama.secondary tcp/28260 panorama",
                 "firewall.branches -> panorama.secondary tcp/3978 panorama",
@@ -159,5 +160,29 @@ fn registry_examples_are_formatted_and_plan() {
                 );
             }
         }
+    }
+}
+
+/// The data source page shows the example's real `flows_mermaid` and `flows_markdown`, so
+/// the pictures in the docs cannot drift from what the provider computes.
+fn the_template_shows_what_the_example_draws(ws: &Workspace) {
+    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
+        .expect_ok("apply (the data source example)");
+    let template =
+        std::fs::read_to_string(repo().join("templates/data-sources/flow_matrix.md.tmpl"))
+            .expect("read the data source template");
+    let raw = |name: &str| {
+        ws.terraform(&["output", "-raw", name])
+            .expect_ok(&format!("output {name}"))
+            .stdout
+    };
+    let mermaid = format!("```mermaid\n{}```", raw("flows_mermaid"));
+    let markdown = raw("flows_markdown");
+    for (what, shown) in [("flows_mermaid", &mermaid), ("flows_markdown", &markdown)] {
+        assert!(
+            template.contains(shown.as_str()),
+            "templates/data-sources/flow_matrix.md.tmpl does not show the example's {what}; \
+             it is now:\n{shown}"
+        );
     }
 }

@@ -28,18 +28,8 @@ output "flows" {
   ]
 }
 
-# Rules keyed by their stable key, so a for_each never replaces an unchanged rule:
-#
-# resource "aws_vpc_security_group_ingress_rule" "panorama" {
-#   for_each          = local.ingress_rules
-#   security_group_id = aws_security_group.panorama[each.value.appliance].id
-#   ip_protocol       = each.value.protocol
-#   from_port         = each.value.from_port
-#   to_port           = each.value.to_port
-#   cidr_ipv4         = each.value.cidr_ipv4
-#   cidr_ipv6         = each.value.cidr_ipv6
-#   description       = each.value.description
-# }
+# Rules keyed by their stable key, so a for_each never replaces an unchanged rule; see
+# examples/aws for the security groups, examples/azure, gcp and panos for the others.
 locals {
   ingress_rules = {
     for r in data.panorama_flow_matrix.estate.ingress_rules : r.key => r
@@ -48,4 +38,13 @@ locals {
 
 output "ingress_rules" {
   value = { for key, r in local.ingress_rules : key => r.description }
+}
+
+# For people: a Markdown table for the change request and a Mermaid diagram.
+output "flows_markdown" {
+  value = data.panorama_flow_matrix.estate.flows_markdown
+}
+
+output "flows_mermaid" {
+  value = data.panorama_flow_matrix.estate.flows_mermaid
 }
