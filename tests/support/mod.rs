@@ -100,16 +100,19 @@ fn is_local_state(name: &str) -> bool {
     name == ".terraform" || name == ".terraform.lock.hcl" || name.starts_with("terraform.tfstate")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
+/// Copies `from` into `to`, recursively, without local state and without the entries of
+/// `from` itself named in `leave_out`.
+fn copy_dir(from: &Path, to: &Path, leave_out: &[&str]) {
     std::fs::create_dir_all(to).expect("create directory");
     for entry in std::fs::read_dir(from).expect("read fixture directory") {
         let entry = entry.expect("fixture entry");
-        if is_local_state(&entry.file_name().to_string_lossy()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_local_state(&name) || leave_out.contains(&name.as_str()) {
             continue;
         }
         let target = to.join(entry.file_name());
         if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
+            copy_dir(&entry.path(), &target, &[]);
         } else {
             std::fs::copy(entry.path(), target).expect("copy fixture file");
         }
@@ -153,8 +156,15 @@ impl Builder {
 
     /// A workspace holding a copy of `dir` (relative to the repository root).
     pub fn build_from_dir(self, dir: &str) -> Workspace {
+        self.build_from_dir_without(dir, &[])
+    }
+
+    /// A workspace holding a copy of `dir` (relative to the repository root) without the
+    /// entries of `dir` itself named in `leave_out` (e.g. a file that needs a provider
+    /// the tests cannot install).
+    pub fn build_from_dir_without(self, dir: &str, leave_out: &[&str]) -> Workspace {
         let workspace = Workspace::empty(self);
-        copy_dir(&repo().join(dir), &workspace.dir);
+        copy_dir(&repo().join(dir), &workspace.dir, leave_out);
         workspace
     }
 }
@@ -168,6 +178,11 @@ impl Workspace {
     /// A workspace holding a copy of `dir` (relative to the repository root).
     pub fn from_dir(dir: &str) -> Self {
         Builder::default().build_from_dir(dir)
+    }
+
+    /// A workspace holding a copy of `dir` without the entries named in `leave_out`.
+    pub fn from_dir_without(dir: &str, leave_out: &[&str]) -> Self {
+        Builder::default().build_from_dir_without(dir, leave_out)
     }
 
     /// A workspace with more providers than ours: see [`Builder`].
