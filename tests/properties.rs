@@ -400,6 +400,34 @@ fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
         from_groups == from_rules,
         "grouped rules and per-CIDR rules disagree"
     );
+
+    // Policy for a firewall in the path: ingress groups and egress groups to external
+    // peers hold every flow whose peer on that side has addresses, exactly once.
+    let mut policy: Vec<&str> = m
+        .grouped_rules
+        .iter()
+        .filter(|g| g.direction == "ingress" || !g.peer_is_appliance)
+        .flat_map(|g| g.flow_keys.iter().map(String::as_str))
+        .collect();
+    policy.sort_unstable();
+    let all = policy.len();
+    policy.dedup();
+    assert_eq!(all, policy.len(), "a flow in two policy groups");
+    let appliance =
+        |kind: &str| ["panorama", "log_collector", "firewall", "wildfire"].contains(&kind);
+    let expected: Vec<&str> = m
+        .flows
+        .iter()
+        .filter(|f| {
+            if appliance(&f.destination_kind) {
+                !f.source_addresses.is_empty()
+            } else {
+                !f.destination_addresses.is_empty()
+            }
+        })
+        .map(|f| f.key.as_str())
+        .collect();
+    assert_eq!(policy, expected, "policy groups do not hold each flow once");
 }
 
 proptest! {

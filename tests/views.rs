@@ -60,10 +60,9 @@ fn ha_ports_of_one_peer_gather_into_one_rule() {
     assert_eq!(ha.appliance_cidrs_ipv4, ["10.0.0.10/32"]);
     assert_eq!(ha.applications, ["panorama"]);
     assert_eq!(ha.description, "ha-sync from panorama.secondary@mgt");
-    assert!(
-        ha.key.starts_with("panorama.primary@mgt:ingress:tcp:"),
-        "{}",
-        ha.key
+    assert_eq!(
+        ha.key,
+        "panorama.primary@mgt:ingress:appliances:tcp:28260,28769"
     );
     assert!(
         ha.name.starts_with("pano-primary-mgt-in-tcp-"),
@@ -90,6 +89,49 @@ fn ports_with_different_peers_stay_apart() {
         ["firewall.branches", "log_collector.lc-east-1@mgt"]
     );
     assert_ne!(mgmt.key, updates.key);
+}
+
+#[test]
+fn ports_with_different_app_ids_stay_apart() {
+    // The dedicated Log Collector reaches the primary's eth2 on 28 (ssh) and on 3978 and
+    // 28270 (panorama): a PAN-OS rule must not allow ssh on 3978.
+    let m = compute(quickstart());
+    let ssh = group(&m, "panorama.primary", "ingress", &["28"]);
+    assert_eq!(ssh.applications, ["ssh"]);
+    let panorama = group(&m, "panorama.primary", "ingress", &["3978", "28270"]);
+    assert_eq!(panorama.interface.as_deref(), Some("eth2"));
+    assert_eq!(panorama.applications, ["panorama"]);
+    assert_eq!(ssh.peers, panorama.peers);
+}
+
+#[test]
+fn a_new_peer_on_the_same_ports_keeps_the_key_name_and_priority() {
+    let before = compute(quickstart());
+    let mut estate = quickstart();
+    estate["firewalls"]["branches-2"] =
+        json!({ "version": "10.1", "addresses": ["10.21.0.0/16"], "collector_group": "east" });
+    let after = compute(estate);
+    let grown = after
+        .grouped_rules
+        .iter()
+        .filter(|g| g.peers.contains(&"firewall.branches-2".to_owned()))
+        .filter(|g| g.direction == "ingress")
+        .collect::<Vec<_>>();
+    assert!(!grown.is_empty());
+    for g in grown {
+        let old = before
+            .grouped_rules
+            .iter()
+            .find(|b| b.key == g.key)
+            .unwrap_or_else(|| panic!("{} is new", g.key));
+        assert_eq!(
+            (&old.name, old.priority),
+            (&g.name, g.priority),
+            "{}",
+            g.key
+        );
+        assert!(g.cidrs_ipv4.contains(&"10.21.0.0/16".to_owned()));
+    }
 }
 
 #[test]

@@ -21,7 +21,8 @@ pub struct FlowMatrix {
     pub egress_rules: Vec<Rule>,
     /// The rules gathered for targets whose rules take port lists (Azure NSG rules, GCP
     /// firewalls, PAN-OS security rules): one per appliance interface, direction,
-    /// protocol and identical set of peers, with the ports as a list; sorted by `key`.
+    /// protocol and identical set of peers and App-IDs, with the ports as a list; sorted
+    /// by `key`.
     /// Peers without declared addresses are left out, as in the per-CIDR rules.
     pub grouped_rules: Vec<GroupedRule>,
     /// The flows as a Markdown table, one row per flow sorted by source, destination,
@@ -101,12 +102,14 @@ pub struct Rule {
     pub flow_key: String,
 }
 
-/// Rules of one appliance interface, direction and protocol that share the same peers,
-/// with their ports as a list.
+/// Rules of one appliance interface, direction and protocol that share the same peers and
+/// App-IDs, with their ports as a list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct GroupedRule {
-    /// Stable key: the appliance and its interface, the direction, the protocol and a
-    /// digest of the peers, e.g. `panorama.primary@eth1:ingress:tcp:3f2a9c01b7de`.
+    /// Stable key: the appliance and its interface, the direction, whether the peers are
+    /// `appliances` or `external`, the protocol and the ports, e.g.
+    /// `panorama.primary@mgt:ingress:appliances:tcp:28260,28769`. A new peer on the same
+    /// ports keeps the key, so the rule is updated in place.
     pub key: String,
     /// Short name derived from `key`, lower-case letters, digits and `-`, starting with a
     /// letter, at most 60 characters: valid as a GCP firewall name and an Azure rule name,
@@ -131,7 +134,8 @@ pub struct GroupedRule {
     /// Whether the peers are declared appliances. A flow between two appliances shows up
     /// twice, as ingress on the listener and egress on the initiator; a firewall in the
     /// path needs it once, so policy takes `ingress` rules and the `egress` rules whose
-    /// peers are not appliances.
+    /// peers are not appliances. That covers every flow whose initiator has declared
+    /// addresses; a flow from an appliance without addresses is in no group.
     pub peer_is_appliance: bool,
     /// IPv4 CIDRs of the peers, sorted.
     pub cidrs_ipv4: Vec<String>,

@@ -1,6 +1,6 @@
-//! Grouped rules: per appliance interface, direction, protocol and identical peer set, the
-//! ports as a list, for targets whose rules take port lists (Azure NSGs, GCP firewalls,
-//! PAN-OS security rules).
+//! Grouped rules: per appliance interface, direction, protocol and identical peers and
+//! App-IDs, the ports as a list, for targets whose rules take port lists (Azure NSGs, GCP
+//! firewalls, PAN-OS security rules).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,15 +19,29 @@ const LAST_PRIORITY: u16 = 4094;
 /// Priorities are even, so `priority + 1` is free for the IPv6 twin of a rule.
 const PRIORITY_SLOTS: u16 = (LAST_PRIORITY - FIRST_PRIORITY) / 2 + 1;
 
-/// What identifies a group: the appliance end, the direction, the protocol and the peers.
+/// One port range on one appliance end, for peers of one class.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct PortEnd<'f> {
+    appliance: &'f str,
+    interface: &'f Option<String>,
+    direction: Direction,
+    peer_is_appliance: bool,
+    protocol: &'f str,
+    ports: (u16, u16),
+}
+
+/// What makes port ranges one group: the same appliance end and class of peers, the same
+/// protocol, and identical peers and App-IDs (so PAN-OS rules allow no App-ID on a port
+/// that does not carry it).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct GroupId<'f> {
     appliance: &'f str,
     interface: &'f Option<String>,
     direction: Direction,
+    peer_is_appliance: bool,
     protocol: &'f str,
     peers: BTreeSet<String>,
-    peer_is_appliance: bool,
+    applications: BTreeSet<&'f str>,
 }
 
 /// What one port range on one appliance end gathers from its flows.
@@ -66,45 +80,34 @@ impl<'f> Gathered<'f> {
 /// The grouped rules of `flows`, sorted by key. Peers without addresses are left out: an
 /// empty address list means "anywhere" to some targets.
 pub(super) fn grouped_rules(flows: &[Flow]) -> Vec<GroupedRule> {
-    // First every port range of every appliance end, with the peers that reach it, apart
-    // for appliance and external peers ...
-    type PortEnd<'f> = (
-        &'f str,
-        &'f Option<String>,
-        Direction,
-        &'f str,
-        (u16, u16),
-        bool,
-    );
+    // First every port range of every appliance end with the peers that reach it; peers
+    // without addresses give no rule, as in the per-CIDR views ...
     let mut by_ports: BTreeMap<PortEnd<'_>, Gathered<'_>> = BTreeMap::new();
-    // Peers without addresses give no rule, as in the per-CIDR views.
     for side in sides(flows).filter(|side| !side.peer_cidrs.is_empty()) {
-        let flow = side.flow;
-        let at = (
-            side.appliance,
-            side.interface,
-            side.direction,
-            flow.protocol.as_str(),
-            (flow.from_port, flow.to_port),
-            side.peer_is_appliance,
-        );
-        by_ports.entry(at).or_default().add(&side);
-    }
-    // ... then the port ranges that share an identical peer set.
-    let mut groups: BTreeMap<GroupId<'_>, (Vec<(u16, u16)>, Gathered<'_>)> = BTreeMap::new();
-    for ((appliance, interface, direction, protocol, ports, peer_is_appliance), gathered) in
-        by_ports
-    {
-        let id = GroupId {
-            appliance,
-            interface,
-            direction,
-            protocol,
-            peers: gathered.peers.clone(),
-            peer_is_appliance,
+        let end = PortEnd {
+            appliance: side.appliance,
+            interface: side.interface,
+            direction: side.direction,
+            peer_is_appliance: side.peer_is_appliance,
+            protocol: &side.flow.protocol,
+            ports: (side.flow.from_port, side.flow.to_port),
         };
-        let (port_list, all) = groups.entry(id).or_default();
-        port_list.push(ports);
+        by_ports.entry(end).or_default().add(&side);
+    }
+    // ... then the port ranges that share identical peers and App-IDs.
+    let mut groups: BTreeMap<GroupId<'_>, (Vec<(u16, u16)>, Gathered<'_>)> = BTreeMap::new();
+    for (end, gathered) in by_ports {
+        let id = GroupId {
+            appliance: end.appliance,
+            interface: end.interface,
+            direction: end.direction,
+            peer_is_appliance: end.peer_is_appliance,
+            protocol: end.protocol,
+            peers: gathered.peers.clone(),
+            applications: gathered.applications.clone(),
+        };
+        let (ports, all) = groups.entry(id).or_default();
+        ports.push(end.ports);
         all.merge(gathered);
     }
     let mut rules: Vec<GroupedRule> = groups
@@ -118,12 +121,29 @@ pub(super) fn grouped_rules(flows: &[Flow]) -> Vec<GroupedRule> {
 
 fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>) -> GroupedRule {
     let peers: Vec<String> = id.peers.iter().cloned().collect();
-    let at = endpoint(id.appliance, id.interface);
+    let ports: Vec<String> = ports
+        .iter()
+        .map(|&(from, to)| {
+            if from == to {
+                from.to_string()
+            } else {
+                format!("{from}-{to}")
+            }
+        })
+        .collect();
+    // The ports, not the peers, name the group: a new peer for the same ports (another
+    // firewall group, say) then updates the rule in place instead of replacing it.
     let key = format!(
-        "{at}:{}:{}:{}",
+        "{}:{}:{}:{}:{}",
+        endpoint(id.appliance, id.interface),
         id.direction.name(),
+        if id.peer_is_appliance {
+            "appliances"
+        } else {
+            "external"
+        },
         id.protocol,
-        &hex(&digest_of_text(&peers.join(",")))[..12]
+        ports.join(",")
     );
     let (cidrs_ipv6, cidrs_ipv4): (Vec<&str>, Vec<&str>) =
         gathered.peer_cidrs.iter().partition(|cidr| is_ipv6(cidr));
@@ -139,16 +159,7 @@ fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>)
         interface: id.interface.clone(),
         direction: id.direction.name().to_owned(),
         protocol: id.protocol.to_owned(),
-        ports: ports
-            .iter()
-            .map(|&(from, to)| {
-                if from == to {
-                    from.to_string()
-                } else {
-                    format!("{from}-{to}")
-                }
-            })
-            .collect(),
+        ports,
         peers,
         peer_is_appliance: id.peer_is_appliance,
         cidrs_ipv4: strings(cidrs_ipv4),
