@@ -113,15 +113,17 @@ locals {
         protocol  = title(g.protocol)
         ports     = g.ports
         # The peers on the far side; the appliance's own addresses of the same family on
-        # the near side, or "*" when it declares none: the NSG sits on the appliance's
-        # NIC, so "*" there still means only that NIC.
+        # the near side, or "*" when it declares no address at all: the NSG sits on the
+        # appliance's NIC, so "*" there still means only that NIC.
         source_address_prefix        = g.direction == "egress" && length(f.own) == 0 ? "*" : null
         source_address_prefixes      = g.direction == "ingress" ? f.peers : (length(f.own) == 0 ? null : f.own)
         destination_address_prefix   = g.direction == "ingress" && length(f.own) == 0 ? "*" : null
         destination_address_prefixes = g.direction == "egress" ? f.peers : (length(f.own) == 0 ? null : f.own)
         description                  = g.description
       }
-      if length(f.peers) > 0
+      # No rule for a family the appliance cannot use: it declares addresses, none of
+      # that family (HA from an IPv6 peer into an IPv4-only node would never match).
+      if length(f.peers) > 0 && (length(f.own) > 0 || length(concat(g.appliance_cidrs_ipv4, g.appliance_cidrs_ipv6)) == 0)
     }
   ]...)
 }

@@ -104,9 +104,15 @@ run "rules_fit_azure" {
     condition     = length([for r in values(local.nsg_rules) : r if r.family == "v6"]) > 0 && length([for r in values(local.nsg_rules) : r if r.family == "v4"]) > 0
     error_message = "The dual-stack estate gives IPv4 and IPv6 rules."
   }
+  # Every appliance here declares addresses, so no side is "*"; a family an appliance has
+  # no address of gets no rule (the secondary is IPv4-only: no IPv6 HA rule into it).
   assert {
-    condition     = anytrue([for r in values(local.nsg_rules) : r.source_address_prefix == "*" || r.destination_address_prefix == "*"])
-    error_message = "An appliance without an address of the rule's family is \"*\" on its side."
+    condition     = alltrue([for r in values(local.nsg_rules) : r.source_address_prefix != "*" && r.destination_address_prefix != "*"])
+    error_message = "A rule says \"*\" for an appliance that declares addresses."
+  }
+  assert {
+    condition     = length([for r in values(local.nsg_rules) : r if r.nsg == "panorama.secondary@mgt" && r.family == "v6"]) == 0
+    error_message = "An IPv4-only interface gets IPv6 rules that could never match."
   }
 
   # NSGs: valid, unique names; every rule's NSG exists.
@@ -139,6 +145,15 @@ run "a_new_firewall_group_moves_no_rule" {
   assert {
     condition     = anytrue([for k in keys(output.nsg_rules) : startswith(k, "firewall.dmz:")])
     error_message = "The new group gets rules."
+  }
+  # On Panorama its flows use the ports and App-IDs of branches: it joins their rules,
+  # which keep their keys, so Azure updates them in place.
+  assert {
+    condition = anytrue([
+      for k, r in output.nsg_rules :
+      contains(coalesce(r.source_address_prefixes, []), "10.40.0.0/24") && contains(keys(run.rules_fit_azure.nsg_rules), k)
+    ])
+    error_message = "The new group's addresses join existing rules."
   }
   # A rule that survives keeps its name and priority: an in-place change at most.
   assert {
