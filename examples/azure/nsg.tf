@@ -38,8 +38,8 @@ resource "azurerm_network_security_group" "appliance" {
   resource_group_name = var.resource_group_name
 }
 
-# A group whose peers change (a firewall group joins) gets a new key, name and priority:
-# Terraform replaces its rule. Without create_before_destroy the old rule goes first, for
+# A new peer on a group's ports (a firewall group joins) only updates its rule. A group
+# whose ports change gets a new key, name and priority: Terraform replaces its rule. Without create_before_destroy the old rule goes first, for
 # the seconds the new one takes; with it, a new rule that happens to draw the priority of
 # one being replaced in the same NSG would be refused, so this example keeps the default.
 resource "azurerm_network_security_rule" "flow" {

@@ -35,8 +35,8 @@ resource "google_compute_firewall" "flow" {
   destination_ranges = each.value.destination_ranges
   target_tags        = each.value.target_tags
 
-  # A group whose peers change gets a new name: create its rule before the old one goes,
-  # so the flows never stop.
+  # New peers on a group's ports update the rule in place; a group whose ports change
+  # gets a new name: create its rule before the old one goes, so the flows never stop.
   lifecycle {
     create_before_destroy = true
   }

@@ -33,7 +33,7 @@ resource "panos_panorama_service_object" "flow" {
   destination_port = each.value.destination_port
   description      = each.value.description
 
-  # A group whose peers change gets a new name: the rule must point at the new object
+  # A group whose ports or App-IDs change gets a new name: the rule must point at the new object
   # before PAN-OS lets the old one go.
   lifecycle {
     create_before_destroy = true
