@@ -7,7 +7,7 @@ use ipnet::IpNet;
 
 use super::catalog::{BandOf, Peers, Protocol, MANAGED_ESTATE};
 use super::estate::{Addresses, Estate, ExternalService, Function, Interface, Interfaces, Mode};
-use super::matrix::Flow;
+use super::matrix::{endpoint_label, port_range, Flow};
 use super::services::Direction;
 use super::version::Version;
 
@@ -441,19 +441,16 @@ fn flow_key(
     protocol: Protocol,
     ports: (u16, u16),
 ) -> String {
-    let end = |e: &Endpoint| match e.interface {
-        Some(interface) => format!("{}@{interface}", e.name),
-        None => e.name.clone(),
-    };
-    let ports = match ports {
-        (from, to) if from == to => from.to_string(),
-        (from, to) => format!("{from}-{to}"),
+    let end = |e: &Endpoint| {
+        let interface = e.interface.map(|i| i.to_string());
+        endpoint_label(&e.name, interface.as_deref())
     };
     format!(
-        "{}>{}:{}:{ports}",
+        "{}>{}:{}:{}",
         end(source),
         end(destination),
-        protocol.name()
+        protocol.name(),
+        port_range(ports.0, ports.1)
     )
 }
 

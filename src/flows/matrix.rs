@@ -6,6 +6,24 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// An endpoint as outputs write it, with its interface when it has one:
+/// `panorama.primary@eth1`, `firewall.branches`.
+pub fn endpoint_label(name: &str, interface: Option<&str>) -> String {
+    match interface {
+        Some(interface) => format!("{name}@{interface}"),
+        None => name.to_owned(),
+    }
+}
+
+/// A destination port range as outputs write it: `3978`, or `23000-23999`.
+pub fn port_range(from: u16, to: u16) -> String {
+    if from == to {
+        from.to_string()
+    } else {
+        format!("{from}-{to}")
+    }
+}
+
 /// The computed outputs of `panorama_flow_matrix`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowMatrix {

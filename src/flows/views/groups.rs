@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{
     description, digest_of_text, endpoint, hex, is_ipv6, sides, Direction, Side, MAX_DESCRIPTION,
 };
-use crate::flows::matrix::{Flow, GroupedRule};
+use crate::flows::matrix::{port_range, Flow, GroupedRule};
 
 /// Longest generated name: GCP firewall names take 63 characters, which leaves room for a
 /// `-v4` or `-v6` suffix when a target needs one rule per address family.
@@ -123,13 +123,7 @@ fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>)
     let peers: Vec<String> = id.peers.iter().cloned().collect();
     let ports: Vec<String> = ports
         .iter()
-        .map(|&(from, to)| {
-            if from == to {
-                from.to_string()
-            } else {
-                format!("{from}-{to}")
-            }
-        })
+        .map(|&(from, to)| port_range(from, to))
         .collect();
     // The ports, not the peers, name the group: a new peer for the same ports (another
     // firewall group, say) then updates the rule in place instead of replacing it.

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::endpoint;
-use crate::flows::matrix::Flow;
+use crate::flows::matrix::{port_range, Flow};
 
 const HEADER: &str = "| Source | Source addresses | Destination | Destination addresses \
 | Protocol | Ports | App-ID | Purpose |\n|---|---|---|---|---|---|---|---|\n";
@@ -20,11 +20,7 @@ pub(super) fn table(flows: &[Flow]) -> String {
     });
     let mut table = String::from(HEADER);
     for flow in rows {
-        let ports = if flow.from_port == flow.to_port {
-            flow.from_port.to_string()
-        } else {
-            format!("{}-{}", flow.from_port, flow.to_port)
-        };
+        let ports = port_range(flow.from_port, flow.to_port);
         // Writing to a String cannot fail.
         let _ = writeln!(
             table,

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use crate::flows::expand::Kind;
-use crate::flows::matrix::Flow;
+use crate::flows::matrix::{port_range, Flow};
 
 /// Heading of each kind's box.
 fn heading(kind: Kind) -> &'static str {
@@ -63,13 +63,7 @@ pub(super) fn diagram(flows: &[Flow]) -> String {
     for ((source, destination), ports) in &arrows {
         let label: Vec<String> = ports
             .iter()
-            .map(|&(protocol, from, to)| {
-                if from == to {
-                    format!("{protocol}/{from}")
-                } else {
-                    format!("{protocol}/{from}-{to}")
-                }
-            })
+            .map(|&(protocol, from, to)| format!("{protocol}/{}", port_range(from, to)))
             .collect();
         let _ = writeln!(
             out,

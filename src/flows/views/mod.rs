@@ -12,7 +12,7 @@ mod rules;
 use sha2::{Digest, Sha256};
 
 use super::expand::Kind;
-use super::matrix::{Flow, FlowMatrix};
+use super::matrix::{endpoint_label, Flow, FlowMatrix};
 
 /// Longest rule description AWS security group rules (and Azure NSG rules) accept.
 pub const MAX_DESCRIPTION: usize = 140;
@@ -108,10 +108,7 @@ fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
 
 /// An endpoint with its interface when it has one: `panorama.primary@eth1`.
 fn endpoint(name: &str, interface: &Option<String>) -> String {
-    match interface {
-        Some(interface) => format!("{name}@{interface}"),
-        None => name.to_owned(),
-    }
+    endpoint_label(name, interface.as_deref())
 }
 
 /// Whether a CIDR is IPv6 (the engine writes CIDRs canonically).
