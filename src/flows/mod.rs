@@ -17,6 +17,7 @@
 //! [`interfaces`]) -> [`estate`] (checked) -> [`expand`] with the [`catalog`] and the
 //! [`services`] table -> flows -> [`views`] (rules, digest).
 
+pub mod audit;
 pub mod catalog;
 pub mod checks;
 pub mod config;
