@@ -57,6 +57,8 @@ mod rule;
 mod span;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 pub use input::{parse_actual, parse_required, RuleInput};
