@@ -46,9 +46,10 @@
 //! function, the command line) hands back its own rule objects untouched. Input order is
 //! kept, and the same inputs always give the same findings.
 //!
-//! Steps: [`input`] checks what was written into [`rule`] values; each plane (TCP or UDP,
-//! IPv4 or IPv6) is a set of port x address boxes that [`plane`] compares exactly, with
-//! the one-dimensional unions of [`span`]; [`reason`] explains each excess rule.
+//! Steps: [`parse_required`] and [`parse_actual`] check what was written (module `input`)
+//! into [`RequiredRule`] and [`ActualRule`] values (`rule`); [`compare`] sees each plane
+//! (TCP or UDP, IPv4 or IPv6) as port x address boxes and compares them exactly (`plane`,
+//! over the one-dimensional unions of `span`); `reason` says why each excess rule is.
 
 mod input;
 mod plane;
