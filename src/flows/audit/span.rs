@@ -60,7 +60,7 @@ impl SpanSet {
         let mut gaps = Vec::new();
         let mut next = Some(span.lo);
         let first = self.0.partition_point(|member| member.hi < span.lo);
-        for member in &self.0[first..] {
+        for member in self.0.iter().skip(first) {
             let Some(start) = next else { break };
             if member.lo > span.hi {
                 break;
