@@ -8,7 +8,8 @@ use ipnet::IpNet;
 
 use super::checks;
 use super::config::{
-    EstateConfig, InterfaceAddresses, LogCollectorInterfaces, PanoramaInterfaces, ServiceConfig,
+    AddressKey, AddressList, EstateConfig, InterfaceAddresses, LogCollectorInterfaces,
+    PanoramaInterfaces, ServiceConfig,
 };
 use super::diagnostic::{Diagnostic, Path};
 use super::estate::{
@@ -67,7 +68,7 @@ impl Parser {
                 Some(FirewallGroup {
                     name: name.to_owned(),
                     version: p.version(&fw.version, &path.attr("version"))?,
-                    addresses: p.addresses(fw.addresses.as_deref(), &path.attr("addresses"))?,
+                    addresses: p.addresses(fw.addresses.as_ref(), &path.attr("addresses"))?,
                     collector_group,
                     cortex_data_lake: fw.cortex_data_lake.unwrap_or(false),
                 })
@@ -80,14 +81,14 @@ impl Parser {
                 Some(Wildfire {
                     name: name.to_owned(),
                     version: p.version(&wf.version, &path.attr("version"))?,
-                    addresses: p.addresses(wf.addresses.as_deref(), &path.attr("addresses"))?,
+                    addresses: p.addresses(wf.addresses.as_ref(), &path.attr("addresses"))?,
                 })
             },
         );
         let cortex_data_lake = match &config.cortex_data_lake {
             Some(cdl) => Some(CortexDataLake {
                 addresses: self.addresses(
-                    cdl.addresses.as_deref(),
+                    cdl.addresses.as_ref(),
                     &root.attr("cortex_data_lake").attr("addresses"),
                 )?,
             }),
@@ -208,7 +209,7 @@ impl Parser {
             ));
             return None;
         };
-        let addresses = self.addresses(config.addresses.as_deref(), &path.attr("addresses"));
+        let addresses = self.addresses(config.addresses.as_ref(), &path.attr("addresses"));
         let transport = self.transport(
             service,
             config.transport.as_deref(),
@@ -506,12 +507,20 @@ impl Parser {
         ok.then_some(addresses)
     }
 
-    /// Parses an address list: hosts become /32 or /128, the result is sorted and deduplicated.
-    fn addresses(&mut self, list: Option<&[String]>, path: &Path) -> Option<Vec<IpNet>> {
+    /// Parses an address list or map: hosts become /32 or /128, the result is sorted and
+    /// deduplicated (the names of a map are checked, then set aside).
+    fn addresses(&mut self, list: Option<&AddressList>, path: &Path) -> Option<Vec<IpNet>> {
         let mut parsed = Vec::new();
         let mut ok = true;
-        for (index, text) in list.into_iter().flatten().enumerate() {
-            match self.address(text, &path.index(index)) {
+        for (key, text) in list.map(AddressList::entries).into_iter().flatten() {
+            let at = match key {
+                AddressKey::Index(index) => path.index(index),
+                AddressKey::Name(name) => {
+                    ok &= self.name(name, &path.key(name)).is_some();
+                    path.key(name)
+                }
+            };
+            match self.address(text, &at) {
                 Some(net) => parsed.push(net),
                 None => ok = false,
             }
