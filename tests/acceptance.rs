@@ -4,24 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{unwrapped, Workspace};
-
-const HEADER: &str = r#"
-terraform {
-  required_providers {
-    panorama = { source = "flowmatrix/panorama" }
-  }
-}
-"#;
-
-/// The 1-based line of `config` that reads `needle`, leading and trailing blanks aside.
-fn line_of(config: &str, needle: &str) -> usize {
-    config
-        .lines()
-        .position(|line| line.trim() == needle)
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("no `{needle}` in config"))
-}
+use support::{assert_plan_error, Workspace, HEADER};
 
 fn strings(value: &Value) -> Vec<String> {
     value
@@ -109,32 +92,6 @@ fn terraform_test_suites_pass() {
         run.stdout, run.stderr
     );
     assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
-}
-
-/// Plans a configuration holding `data "panorama_flow_matrix" "x" { BODY }`, which must
-/// fail, and checks Terraform's rendering of the error: the summary, the detail (line
-/// wrapping undone) and the configuration line Terraform points at, given by its text.
-fn assert_plan_error(body: &str, summary: &str, detail: &str, line: &str) {
-    let config = format!("{HEADER}\ndata \"panorama_flow_matrix\" \"x\" {{\n{body}}}\n");
-    let ws = Workspace::with_config(&config);
-    ws.init();
-    let run = ws
-        .terraform(&["plan", "-input=false", "-no-color"])
-        .expect_failure("plan");
-    let stderr = &run.stderr;
-    assert!(
-        stderr.contains(&format!("Error: {summary}")),
-        "expected `{summary}` in:\n{stderr}"
-    );
-    assert!(
-        unwrapped(stderr).contains(detail),
-        "expected `{detail}` in:\n{stderr}"
-    );
-    let at = format!(
-        "on main.tf line {}, in data \"panorama_flow_matrix\" \"x\"",
-        line_of(&config, line)
-    );
-    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
 }
 
 // Terraform (1.11 to 1.15) places a diagnostic no deeper than a top-level attribute and

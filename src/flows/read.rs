@@ -53,25 +53,7 @@ pub fn read(input: &Input) -> Reading {
         Err(error) => return internal(error.to_string()),
     };
     let mut reader = Reader::default();
-    let root = Path::root();
-    let json = match input {
-        Input::Map(entries) => reader.object(fields, entries, &root),
-        Input::Unknown => {
-            reader.unsettle(&root);
-            Shape::Object(fields.to_vec()).placeholder()
-        }
-        other => {
-            reader.error(
-                &root,
-                "Incorrect value type",
-                format!(
-                    "Found {}; an estate is an object of attributes, at least `panorama`.",
-                    found(other)
-                ),
-            );
-            Shape::Object(fields.to_vec()).placeholder()
-        }
-    };
+    let json = reader.value(&Shape::Object(fields.to_vec()), input, &Path::root());
     match serde_json::from_value::<EstateConfig>(json) {
         Ok(config) => Reading {
             config: Some(config),
@@ -213,8 +195,13 @@ impl Reader {
                 // Whatever rests on the attribute the user meant waits for the fix.
                 self.unsettle(&path.attr(field.name.clone()));
             }
+            // Of names equally near, those as long as the slip read best (`modle` is
+            // `model` with two letters swapped, more likely than `mode` with one added).
+            let length = |f: &Field| f.name.chars().count().abs_diff(name.chars().count());
+            let nearest = suggestions.iter().map(|f| length(f)).min();
             let names: Vec<String> = suggestions
                 .iter()
+                .filter(|f| Some(length(f)) == nearest)
                 .map(|f| format!("`{}`", f.name))
                 .collect();
             let hint = match names.is_empty() {
@@ -436,14 +423,21 @@ mod tests {
     }
 
     #[test]
-    fn a_slip_between_two_names_proposes_both() {
+    fn a_slip_proposes_the_likeliest_names_and_waits_for_all() {
         let read = reading(
             json!({ "panorama": { "version": "10.2", "modl": "vm", "nodes": { "a": {} } } }),
         );
         assert_eq!(read.diagnostics.len(), 1, "{:#?}", read.diagnostics);
-        assert!(read.diagnostics[0]
+        assert!(read.diagnostics[0].detail.contains("Did you mean `mode`?"));
+        let modle = reading(
+            json!({ "panorama": { "version": "10.2", "modle": "vm", "nodes": { "a": {} } } }),
+        );
+        assert!(modle.diagnostics[0]
             .detail
-            .contains("Did you mean `mode` or `model`?"));
+            .contains("Did you mean `model`?"));
+        assert!(modle
+            .unsettled
+            .contains(&Path::root().attr("panorama").attr("mode")));
         let pano = Path::root().attr("panorama");
         assert!(read.unsettled.contains(&pano.attr("mode")));
         assert!(read.unsettled.contains(&pano.attr("model")));
