@@ -157,13 +157,22 @@ impl Shape {
             Shape::String => "String".into(),
             Shape::Number => "Number".into(),
             Shape::Bool => "Boolean".into(),
-            Shape::List(element) => format!("List of {}", element.label()),
+            Shape::List(element) => format!("List of {}", element.element_label()),
             Shape::Map(element) => match **element {
                 Shape::Object(_) => "Attributes Map".into(),
-                _ => format!("Map of {}", element.label()),
+                _ => format!("Map of {}", element.element_label()),
             },
             Shape::Object(_) => "Attributes".into(),
             Shape::Either(shapes) => join(shapes.iter().map(Shape::label), " or "),
+        }
+    }
+
+    /// The label of an element: alternatives in parentheses, so `Map of (List of String
+    /// or Map of String)` reads one way only.
+    fn element_label(&self) -> String {
+        match self {
+            Shape::Either(_) => format!("({})", self.label()),
+            _ => self.label(),
         }
     }
 
@@ -328,7 +337,7 @@ mod tests {
         let node = nodes.fields().unwrap();
         assert_eq!(
             field(node, "addresses").shape.label(),
-            "Map of List of String or Map of String"
+            "Map of (List of String or Map of String)"
         );
         let firewall = field(top, "firewalls").shape.fields().unwrap();
         assert_eq!(

@@ -238,7 +238,7 @@ mod tests {
         for line in [
             "\n- `version` (String, required): Panorama software release, e.g. `10.2`, `10.2.4` or `11.1.4-h7`.",
             "\n- `nodes` (Attributes Map, required): Panorama nodes keyed by name: one node, or two for an HA pair.",
-            "\n  - `addresses` (Map of List of String or Map of String, optional): Addresses (IPv4 or IPv6 hosts or CIDRs) of the node, keyed by interface name.",
+            "\n  - `addresses` (Map of (List of String or Map of String), optional): Addresses (IPv4 or IPv6 hosts or CIDRs) of the node, keyed by interface name.",
             "\n  - `log_collection` (String, optional): Interface that receives logs from firewalls (default `mgt`).",
         ] {
             assert!(panorama.description.contains(line), "{line} in {}", panorama.description);
