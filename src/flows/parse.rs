@@ -11,7 +11,7 @@ use super::config::{
     AddressKey, AddressList, EstateConfig, InterfaceAddresses, LogCollectorInterfaces,
     PanoramaInterfaces, ServiceConfig,
 };
-use super::diagnostic::{Diagnostic, Path};
+use super::diagnostic::{echo, Diagnostic, Path};
 use super::estate::{
     Addresses, CortexDataLake, Estate, ExternalService, FirewallGroup, Function, Interface,
     Interfaces, LogCollector, Mode, Model, Node, Panorama, Wildfire,
@@ -199,6 +199,7 @@ impl Parser {
     ) -> Option<ExternalService> {
         let Some(service) = services::find(key) else {
             let keys: Vec<String> = services::keys().map(|k| format!("`{k}`")).collect();
+            let key = echo(key);
             self.diagnostics.push(Diagnostic::error(
                 path.clone(),
                 "Unknown service",
@@ -277,6 +278,7 @@ impl Parser {
                     _ => format!("`{}`", t.name),
                 })
                 .collect();
+            let name = echo(name);
             (
                 "Unknown transport",
                 format!(
@@ -332,6 +334,7 @@ impl Parser {
                 Some(port) => parsed.push(port),
                 None => {
                     ok = false;
+                    let port = echo(&port.to_string());
                     self.diagnostics.push(Diagnostic::error(
                         path.index(index),
                         "Invalid port",
@@ -349,6 +352,7 @@ impl Parser {
         match text.parse() {
             Ok(version) => Some(version),
             Err(error) => {
+                let text = echo(text);
                 self.diagnostics.push(Diagnostic::error(
                     path.clone(),
                     "Invalid version",
@@ -369,6 +373,7 @@ impl Parser {
         if valid {
             return Some(name.to_owned());
         }
+        let name = echo(name);
         self.diagnostics.push(Diagnostic::error(
             path.clone(),
             "Invalid name",
@@ -385,6 +390,7 @@ impl Parser {
             return Some(model);
         }
         let accepted: Vec<String> = Model::ALL.iter().map(|(_, n)| format!("`{n}`")).collect();
+        let name = echo(name);
         self.diagnostics.push(Diagnostic::error(
             path.clone(),
             "Unknown model",
@@ -401,6 +407,7 @@ impl Parser {
             None | Some("panorama") => Some(Mode::Panorama),
             Some("management-only") => Some(Mode::ManagementOnly),
             Some(other) => {
+                let other = echo(other);
                 self.diagnostics.push(Diagnostic::error(
                     path.clone(),
                     "Unknown Panorama mode",
@@ -418,6 +425,7 @@ impl Parser {
         if let Some(interface) = Interface::from_name(name) {
             return Some(interface);
         }
+        let name = echo(name);
         self.diagnostics.push(Diagnostic::error(
             path.clone(),
             "Unknown interface",
@@ -534,7 +542,9 @@ impl Parser {
         if let Ok(host) = text.parse::<IpAddr>() {
             return Some(IpNet::from(host));
         }
-        match text.parse::<IpNet>() {
+        let parsed = text.parse::<IpNet>();
+        let text = echo(text);
+        match parsed {
             Ok(net) if net.trunc() == net => Some(net),
             Ok(net) => {
                 let host = IpNet::from(net.addr());
