@@ -562,7 +562,7 @@ Read-Only:
             "groups": { "type": "dynamic", "description": "Groups. Outline...", "required": true },
             "id": { "type": "string", "description": "Digest.", "computed": true }
         } });
-        with_model_inputs(&mut block, &[input.clone()]).unwrap();
+        with_model_inputs(&mut block, std::slice::from_ref(&input)).unwrap();
         let markdown = schema_markdown(&block, "data source").unwrap();
         assert!(markdown.contains("- `groups` (Attributes Map) Groups. (see [below for nested schema](#nestedatt--groups))\n"), "{markdown}");
         assert!(
