@@ -161,11 +161,15 @@ fn a_device_newer_than_panorama_is_an_error_naming_both_versions() {
 }
 
 #[test]
-fn an_address_known_only_after_apply_plans_and_applies() {
+fn addresses_known_only_after_apply_listed_or_named_plan_and_apply() {
     let ws = Workspace::with_config(&format!(
         r#"{HEADER}
 resource "terraform_data" "firewall_ip" {{
   input = "10.20.0.7"
+}}
+
+resource "terraform_data" "subnet" {{
+  input = "10.21.0.0/16"
 }}
 
 data "panorama_flow_matrix" "x" {{
@@ -175,6 +179,7 @@ data "panorama_flow_matrix" "x" {{
   }}
   firewalls = {{
     branch = {{ version = "10.1", addresses = [terraform_data.firewall_ip.output] }}
+    named  = {{ version = "10.1", addresses = {{ east = "10.22.0.0/16", west = terraform_data.subnet.output }} }}
   }}
 }}
 
@@ -193,10 +198,13 @@ output "ingress" {{
     ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
         .expect_ok("apply");
     let ingress = strings(&ws.output("ingress"));
-    assert!(
-        ingress.contains(&"firewall.branch 10.20.0.7/32 3978".to_owned()),
-        "{ingress:?}"
-    );
+    for rule in [
+        "firewall.branch 10.20.0.7/32 3978",
+        "firewall.named 10.22.0.0/16 3978",
+        "firewall.named 10.21.0.0/16 3978",
+    ] {
+        assert!(ingress.contains(&rule.to_owned()), "{rule} in {ingress:?}");
+    }
 }
 
 #[test]

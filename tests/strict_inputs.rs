@@ -1,8 +1,8 @@
 //! Acceptance tests for strict inputs: the real `terraform` binary sends the estate as
 //! written (the inputs are `dynamic` attributes) and the provider refuses what it does
 //! not understand, with a diagnostic Terraform places at the right line; what users rely
-//! on (typed variables, `for` expressions, values known only after apply, `validate` with
-//! unknown variables) keeps working.
+//! on (typed variables, `for` expressions, `validate` with unknown variables) keeps
+//! working. Values known only after apply, listed or named: `tests/acceptance.rs`.
 //!
 //! Terraform (1.11 to 1.15) places a diagnostic no deeper than a top-level attribute and
 //! one map key or list index, so an error inside `panorama` points at `panorama = {` and
@@ -222,53 +222,6 @@ data "panorama_flow_matrix" "x" {{
         "wildfire.wf-west -> panorama.a tcp/28443",
     ] {
         assert!(flows.contains(&flow.to_owned()), "{flow} in {flows:#?}");
-    }
-}
-
-#[test]
-fn named_addresses_with_one_known_only_after_apply_plan_and_apply() {
-    let ws = Workspace::with_config(&format!(
-        r#"{HEADER}
-resource "terraform_data" "subnet" {{
-  input = "10.21.0.0/16"
-}}
-
-data "panorama_flow_matrix" "x" {{
-  panorama = {{
-    version = "10.2"
-    nodes   = {{ a = {{ addresses = {{ mgt = {{ primary = "10.0.0.10" }} }} }} }}
-  }}
-  firewalls = {{
-    branches = {{
-      version   = "10.1"
-      addresses = {{ east = "10.20.0.0/16", west = terraform_data.subnet.output }}
-    }}
-  }}
-}}
-
-output "ingress" {{
-  value = [for r in data.panorama_flow_matrix.x.ingress_rules : "${{r.peer}} ${{r.cidr_ipv4}} ${{r.from_port}}"]
-}}
-"#
-    ));
-    ws.init();
-    ws.terraform(&["validate", "-no-color"])
-        .expect_ok("validate");
-    let plan = ws
-        .terraform(&["plan", "-input=false", "-no-color"])
-        .expect_ok("plan");
-    assert!(plan.stdout.contains("known after apply"), "{}", plan.stdout);
-    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
-        .expect_ok("apply");
-    let ingress = ws.output("ingress");
-    for rule in [
-        "firewall.branches 10.20.0.0/16 3978",
-        "firewall.branches 10.21.0.0/16 3978",
-    ] {
-        assert!(
-            ingress.as_array().is_some_and(|a| a.contains(&rule.into())),
-            "{rule} in {ingress}"
-        );
     }
 }
 

@@ -45,13 +45,14 @@ pub fn estate_fields() -> Result<&'static [Field], SchemaError> {
     }
 }
 
-/// Why a JSON Schema could not be compiled.
+/// Why a JSON Schema could not be compiled, or mapped onto another schema (a bug in the
+/// model, reported rather than panicking).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaError(pub String);
 
 impl std::fmt::Display for SchemaError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot read the estate's JSON Schema: {}", self.0)
+        write!(f, "cannot derive the schema: {}", self.0)
     }
 }
 

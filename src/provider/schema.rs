@@ -10,7 +10,7 @@
 //! The computed attributes come from [`FlowMatrix`] as nested attributes, so outputs keep
 //! their full types. Schema, docs, reader and engine therefore cannot disagree.
 
-use crate::flows::schema::{self as model, Field, SchemaError as ModelError, Shape};
+use crate::flows::schema::{self as model, Field, Shape};
 use crate::flows::FlowMatrix;
 use crate::tfproto::schema::{Attribute, AttributeType, Block, Nesting, Schema, Usage};
 use crate::tfproto::Type;
@@ -24,22 +24,7 @@ Panorama estate needs (who initiates, to whom, protocol, ports, App-ID and inter
 appliances and software versions, with per-CIDR rule views ready for security groups.";
 
 /// Why the engine's types could not be mapped onto Terraform attributes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaError(pub String);
-
-impl std::fmt::Display for SchemaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot derive the Terraform schema: {}", self.0)
-    }
-}
-
-impl std::error::Error for SchemaError {}
-
-impl From<ModelError> for SchemaError {
-    fn from(error: ModelError) -> Self {
-        SchemaError(error.to_string())
-    }
-}
+pub use crate::flows::schema::SchemaError;
 
 /// The provider's own configuration schema: no arguments.
 pub fn provider_schema() -> Schema {
