@@ -48,12 +48,12 @@ impl Reading {
 
 /// Reads `input`, the estate's attributes as written.
 pub fn read(input: &Input) -> Reading {
-    let fields = match schema::estate_fields() {
-        Ok(fields) => fields,
+    let shape = match schema::estate_shape() {
+        Ok(shape) => shape,
         Err(error) => return internal(error.to_string()),
     };
     let mut reader = Reader::default();
-    let json = reader.value(&Shape::Object(fields.to_vec()), input, &Path::root());
+    let json = reader.value(shape, input, &Path::root());
     match serde_json::from_value::<EstateConfig>(json) {
         Ok(config) => Reading {
             config: Some(config),

@@ -32,16 +32,23 @@ pub fn estate() -> &'static Json {
     SCHEMA.get_or_init(json_schema::<EstateConfig>)
 }
 
-/// The estate's attributes, compiled once from [`estate`]. An error here is a bug in the
-/// model (a type the compiler does not know), reported rather than panicking.
+/// The estate's shape (an object of its attributes), compiled once from [`estate`]. An
+/// error here is a bug in the model (a type the compiler does not know), reported rather
+/// than panicking.
+pub fn estate_shape() -> Result<&'static Shape, SchemaError> {
+    static SHAPE: OnceLock<Result<Shape, SchemaError>> = OnceLock::new();
+    let compiled = SHAPE.get_or_init(|| match Shape::compile(estate(), "")? {
+        shape @ Shape::Object(_) => Ok(shape),
+        _ => Err(SchemaError("the estate is not an object".into())),
+    });
+    compiled.as_ref().map_err(Clone::clone)
+}
+
+/// The estate's attributes (see [`estate_shape`]).
 pub fn estate_fields() -> Result<&'static [Field], SchemaError> {
-    static FIELDS: OnceLock<Result<Vec<Field>, SchemaError>> = OnceLock::new();
-    match FIELDS.get_or_init(|| match Shape::compile(estate(), "")? {
+    match estate_shape()? {
         Shape::Object(fields) => Ok(fields),
         _ => Err(SchemaError("the estate is not an object".into())),
-    }) {
-        Ok(fields) => Ok(fields),
-        Err(error) => Err(error.clone()),
     }
 }
 
