@@ -4,24 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{unwrapped, Workspace};
-
-const HEADER: &str = r#"
-terraform {
-  required_providers {
-    panorama = { source = "flowmatrix/panorama" }
-  }
-}
-"#;
-
-/// The 1-based line of `config` that reads `needle`, leading and trailing blanks aside.
-fn line_of(config: &str, needle: &str) -> usize {
-    config
-        .lines()
-        .position(|line| line.trim() == needle)
-        .map(|i| i + 1)
-        .unwrap_or_else(|| panic!("no `{needle}` in config"))
-}
+use support::{assert_plan_error, Workspace, HEADER};
 
 fn strings(value: &Value) -> Vec<String> {
     value
@@ -111,32 +94,6 @@ fn terraform_test_suites_pass() {
     assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
 }
 
-/// Plans a configuration holding `data "panorama_flow_matrix" "x" { BODY }`, which must
-/// fail, and checks Terraform's rendering of the error: the summary, the detail (line
-/// wrapping undone) and the configuration line Terraform points at, given by its text.
-fn assert_plan_error(body: &str, summary: &str, detail: &str, line: &str) {
-    let config = format!("{HEADER}\ndata \"panorama_flow_matrix\" \"x\" {{\n{body}}}\n");
-    let ws = Workspace::with_config(&config);
-    ws.init();
-    let run = ws
-        .terraform(&["plan", "-input=false", "-no-color"])
-        .expect_failure("plan");
-    let stderr = &run.stderr;
-    assert!(
-        stderr.contains(&format!("Error: {summary}")),
-        "expected `{summary}` in:\n{stderr}"
-    );
-    assert!(
-        unwrapped(stderr).contains(detail),
-        "expected `{detail}` in:\n{stderr}"
-    );
-    let at = format!(
-        "on main.tf line {}, in data \"panorama_flow_matrix\" \"x\"",
-        line_of(&config, line)
-    );
-    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
-}
-
 // Terraform (1.11 to 1.15) places a diagnostic no deeper than a top-level attribute and
 // one map key, so errors inside `panorama` point at `panorama = {` and errors inside a
 // firewall group at its `NAME = {` line; the detail starts with the full path.
@@ -204,11 +161,15 @@ fn a_device_newer_than_panorama_is_an_error_naming_both_versions() {
 }
 
 #[test]
-fn an_address_known_only_after_apply_plans_and_applies() {
+fn addresses_known_only_after_apply_listed_or_named_plan_and_apply() {
     let ws = Workspace::with_config(&format!(
         r#"{HEADER}
 resource "terraform_data" "firewall_ip" {{
   input = "10.20.0.7"
+}}
+
+resource "terraform_data" "subnet" {{
+  input = "10.21.0.0/16"
 }}
 
 data "panorama_flow_matrix" "x" {{
@@ -218,6 +179,7 @@ data "panorama_flow_matrix" "x" {{
   }}
   firewalls = {{
     branch = {{ version = "10.1", addresses = [terraform_data.firewall_ip.output] }}
+    named  = {{ version = "10.1", addresses = {{ east = "10.22.0.0/16", west = terraform_data.subnet.output }} }}
   }}
 }}
 
@@ -236,10 +198,13 @@ output "ingress" {{
     ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
         .expect_ok("apply");
     let ingress = strings(&ws.output("ingress"));
-    assert!(
-        ingress.contains(&"firewall.branch 10.20.0.7/32 3978".to_owned()),
-        "{ingress:?}"
-    );
+    for rule in [
+        "firewall.branch 10.20.0.7/32 3978",
+        "firewall.named 10.22.0.0/16 3978",
+        "firewall.named 10.21.0.0/16 3978",
+    ] {
+        assert!(ingress.contains(&rule.to_owned()), "{rule} in {ingress:?}");
+    }
 }
 
 #[test]

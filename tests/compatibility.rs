@@ -469,3 +469,36 @@ fn one_bad_value_does_not_hide_cross_field_findings() {
         ["Invalid address", "Device is newer than Panorama"]
     );
 }
+
+#[test]
+fn echoed_values_are_cut_to_80_characters() {
+    let long = |c: char| c.to_string().repeat(1_000_000);
+    let found = diagnostics(json!({
+        "panorama": { "version": long('1'), "model": long('m'), "mode": long('x'),
+                      "collector_group": long('?'), "nodes": { "p": { "addresses": { "mgt": [long('a')], long('e'): [] } } } },
+        "firewalls": { long('f'): { "version": format!("10.{}", long('9')), "collector_group": long('g') } },
+        "services": { long('s'): {}, "syslog": { "transport": long('t') } },
+    }));
+    assert!(found.len() >= 9, "{found:#?}");
+    for finding in &found {
+        // The long values repeat one character: no run of it may pass 80.
+        let mut longest_run = 0;
+        let mut run = (' ', 0);
+        for c in finding.detail.chars() {
+            run = if c == run.0 { (c, run.1 + 1) } else { (c, 1) };
+            longest_run = longest_run.max(run.1);
+        }
+        assert!(
+            longest_run <= 80,
+            "{}",
+            &finding.detail[..200.min(finding.detail.len())]
+        );
+        assert!(
+            finding.detail.len() < 1_000,
+            "{}: {} bytes",
+            finding.summary,
+            finding.detail.len()
+        );
+        assert!(finding.path.to_string().len() < 300, "{}", finding.summary);
+    }
+}

@@ -2,7 +2,8 @@
 //!
 //! `docs/` is rendered from `templates/`, `examples/` and the provider's real schema: the
 //! one `terraform providers schema -json` reports for the provider binary under test (as
-//! HashiCorp's tfplugindocs reads it). The check fails when an attribute has no
+//! HashiCorp's tfplugindocs reads it), its `dynamic` inputs spelled out from the estate's
+//! JSON Schema, which the provider's reader checks them against. The check fails when an attribute has no
 //! description or when `docs/` differs from the rendering; `make docs` (which sets
 //! `PANORAMA_UPDATE_DOCS=1`) rewrites `docs/` instead. The examples the pages embed must
 //! be formatted and plan against the real provider.
@@ -14,10 +15,12 @@ mod render;
 
 use std::path::Path;
 
+use panorama_provider::flows::schema;
 use serde_json::Value;
 use support::{repo, Workspace, SOURCE};
 
-/// The provider's entry of `terraform providers schema -json`.
+/// The provider's entry of `terraform providers schema -json`, the data source's inputs
+/// spelled out from the model.
 fn provider_schema() -> Value {
     let ws = Workspace::with_config(
         "terraform {\n  required_providers {\n    panorama = { source = \"flowmatrix/panorama\" }\n  }\n}\n",
@@ -27,7 +30,11 @@ fn provider_schema() -> Value {
         .terraform(&["providers", "schema", "-json"])
         .expect_ok("providers schema -json");
     let mut json: Value = serde_json::from_str(&run.stdout).expect("schema is JSON");
-    json["provider_schemas"][SOURCE].take()
+    let mut provider = json["provider_schemas"][SOURCE].take();
+    let block = &mut provider["data_source_schemas"]["panorama_flow_matrix"]["block"];
+    let inputs = schema::estate_fields().expect("the estate's schema compiles");
+    render::with_model_inputs(block, inputs).unwrap_or_else(|e| panic!("{e}"));
+    provider
 }
 
 /// Line number and both versions of the first line where two texts differ.

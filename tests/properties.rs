@@ -12,11 +12,13 @@ use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 use panorama_provider::flows::{
     self,
     config::{
-        CortexDataLakeConfig, EstateConfig, FirewallGroupConfig, LogCollectorConfig,
+        AddressList, CortexDataLakeConfig, EstateConfig, FirewallGroupConfig, LogCollectorConfig,
         LogCollectorInterfaces, NodeConfig, PanoramaConfig, PanoramaInterfaces, ServiceConfig,
         WildfireConfig,
     },
-    views, FlowMatrix,
+    input::{Input, Number},
+    schema::{self, Field, Shape},
+    views, FlowMatrix, Path,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -249,6 +251,17 @@ fn estate(raw: &Raw) -> Value {
         .iter()
         .map(|(n, (v, addrs, g, cdl))| {
             let group = g.map(|g| GROUPS[g]).filter(|g| groups.contains(g));
+            // Half the groups name their addresses (a map), the others list them.
+            let addrs = if n.len() % 2 == 0 {
+                let named: BTreeMap<String, &String> = addrs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, a)| (format!("a{i}"), a))
+                    .collect();
+                json!(named)
+            } else {
+                json!(addrs)
+            };
             let fw = json!({
                 "version": VERSIONS[v % (pv + 1)], "addresses": addrs,
                 "collector_group": group, "cortex_data_lake": *cdl && cortex_ok,
@@ -530,8 +543,16 @@ fn opt_text() -> impl Strategy<Value = Option<String>> {
     prop::option::of(text())
 }
 
-fn iface_map() -> impl Strategy<Value = Option<BTreeMap<String, Vec<String>>>> {
-    prop::option::of(prop::collection::btree_map(text(), texts(), 0..3))
+/// Addresses as a list or as a map of names.
+fn address_list() -> impl Strategy<Value = AddressList> {
+    prop_oneof![
+        texts().prop_map(AddressList::List),
+        prop::collection::btree_map(text(), text(), 0..3).prop_map(AddressList::Named),
+    ]
+}
+
+fn iface_map() -> impl Strategy<Value = Option<BTreeMap<String, AddressList>>> {
+    prop::option::of(prop::collection::btree_map(text(), address_list(), 0..3))
 }
 
 fn number() -> impl Strategy<Value = f64> {
@@ -602,7 +623,7 @@ fn arbitrary_config() -> impl Strategy<Value = EstateConfig> {
         text(),
         (
             text(),
-            prop::option::of(texts()),
+            prop::option::of(address_list()),
             opt_text(),
             prop::option::of(any::<bool>()),
         )
@@ -618,17 +639,17 @@ fn arbitrary_config() -> impl Strategy<Value = EstateConfig> {
     ));
     let wildfire = prop::option::of(prop::collection::btree_map(
         text(),
-        (text(), prop::option::of(texts()))
+        (text(), prop::option::of(address_list()))
             .prop_map(|(version, addresses)| WildfireConfig { version, addresses }),
         0..3,
     ));
     let cortex = prop::option::of(
-        prop::option::of(texts()).prop_map(|addresses| CortexDataLakeConfig { addresses }),
+        prop::option::of(address_list()).prop_map(|addresses| CortexDataLakeConfig { addresses }),
     );
     let services = prop::option::of(prop::collection::btree_map(
         text(),
         (
-            prop::option::of(texts()),
+            prop::option::of(address_list()),
             prop::option::of(prop::collection::vec(number(), 0..3)),
             opt_text(),
             prop::option::of(any::<bool>()),
@@ -678,5 +699,172 @@ proptest! {
             prop_assert!(!d.detail.is_empty());
         }
         prop_assert_eq!(flows::check(&config), outcome.diagnostics);
+    }
+}
+
+/// Where an attribute sits in an estate: the JSON pointer of its object, its path, its
+/// name and the names valid beside it.
+#[derive(Debug)]
+struct Slot {
+    pointer: String,
+    path: Path,
+    name: String,
+    siblings: Vec<String>,
+}
+
+/// Every attribute set in `json` (an object of `fields`), depth first.
+fn slots(fields: &[Field], json: &Value, path: &Path, pointer: &str, out: &mut Vec<Slot>) {
+    let Some(object) = json.as_object() else {
+        return;
+    };
+    let siblings: Vec<String> = fields.iter().map(|f| f.name.clone()).collect();
+    for field in fields {
+        let Some(value) = object.get(&field.name) else {
+            continue;
+        };
+        out.push(Slot {
+            pointer: pointer.to_owned(),
+            path: path.clone(),
+            name: field.name.clone(),
+            siblings: siblings.clone(),
+        });
+        let here = path.attr(field.name.clone());
+        let inner = format!("{pointer}/{}", field.name);
+        match &field.shape {
+            Shape::Object(inner_fields) => slots(inner_fields, value, &here, &inner, out),
+            Shape::Map(element) => {
+                let Shape::Object(inner_fields) = &**element else {
+                    continue;
+                };
+                for (key, item) in value.as_object().into_iter().flatten() {
+                    let escaped = key.replace('~', "~0").replace('/', "~1");
+                    let at = format!("{inner}/{escaped}");
+                    slots(inner_fields, item, &here.key(key), &at, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `name` with one slip of the keyboard: a letter dropped, doubled or replaced, or two
+/// neighbours swapped.
+fn near_miss(name: &str, edit: usize, at: usize, letter: char) -> String {
+    let mut chars: Vec<char> = name.chars().collect();
+    let at = at % chars.len();
+    match edit {
+        0 => {
+            chars.remove(at);
+        }
+        1 => chars.insert(at, chars[at]),
+        2 if at + 1 < chars.len() => chars.swap(at, at + 1),
+        _ => chars[at] = if chars[at] == letter { 'q' } else { letter },
+    }
+    chars.into_iter().collect()
+}
+
+/// Every attribute name of the estate's schema, at any depth.
+fn attribute_names(fields: &[Field], out: &mut BTreeSet<String>) {
+    for field in fields {
+        out.insert(field.name.clone());
+        let inner = match &field.shape {
+            Shape::Object(inner) => Some(inner),
+            Shape::Map(element) | Shape::List(element) => match &**element {
+                Shape::Object(inner) => Some(inner),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(inner) = inner {
+            attribute_names(inner, out);
+        }
+    }
+}
+
+/// Any tree a user or a tool could send: attribute names of the model and arbitrary
+/// keys, every kind of value, nulls and unknowns, nested a few levels deep.
+fn arbitrary_input() -> impl Strategy<Value = Input> {
+    let mut names = BTreeSet::new();
+    attribute_names(schema::estate_fields().expect("schema"), &mut names);
+    let names: Vec<String> = names.into_iter().collect();
+    let key = prop_oneof![prop::sample::select(names), text()];
+    let leaf = prop_oneof![
+        Just(Input::Null),
+        Just(Input::Unknown),
+        any::<bool>().prop_map(Input::Bool),
+        number().prop_map(|n| Input::Number(Number::from_text(n.to_string()))),
+        text().prop_map(Input::String),
+    ];
+    leaf.prop_recursive(5, 96, 6, move |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Input::List),
+            prop::collection::btree_map(key.clone(), inner, 0..6).prop_map(Input::Map),
+        ]
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// A valid estate read as written (the data source's and the command line's way in)
+    /// gives exactly what the model gives.
+    #[test]
+    fn valid_estates_read_as_written_compute_as_the_model(raw in raw()) {
+        let estate = estate(&raw);
+        let config: EstateConfig = serde_json::from_value(estate.clone()).expect("fits");
+        prop_assert_eq!(flows::compute_input(&Input::from(&estate)), flows::compute(&config));
+    }
+
+    /// Renaming any one attribute of a valid estate to a near miss gives exactly one
+    /// error, at that attribute's path, proposing the name it misses.
+    #[test]
+    fn a_near_miss_of_any_attribute_is_one_error_at_its_path(
+        raw in raw(),
+        pick in any::<prop::sample::Index>(),
+        edit in 0..4usize,
+        at in any::<usize>(),
+        letter in prop::char::range('a', 'z'),
+    ) {
+        let mut estate = estate(&raw);
+        let mut found = Vec::new();
+        slots(schema::estate_fields().expect("schema"), &estate, &Path::root(), "", &mut found);
+        let slot = pick.get(&found);
+        let miss = near_miss(&slot.name, edit, at, letter);
+        let object = estate.pointer_mut(&slot.pointer).and_then(Value::as_object_mut).expect("object");
+        prop_assume!(!slot.siblings.contains(&miss) && !object.contains_key(&miss));
+        let value = object.remove(&slot.name).expect("attribute");
+        object.insert(miss.clone(), value);
+
+        let errors: Vec<_> = flows::check_input(&Input::from(&estate))
+            .into_iter()
+            .filter(|d| d.is_error())
+            .collect();
+        prop_assert_eq!(errors.len(), 1, "{:#?}", errors);
+        prop_assert_eq!(&errors[0].path, &slot.path.attr(miss.clone()));
+        prop_assert_eq!(errors[0].summary.as_str(), "Unknown attribute");
+        // It proposes the name it misses, or one as near (`modee` may be `mode` or `model`).
+        let proposal = errors[0].detail.split("Did you mean ").nth(1).unwrap_or_default();
+        let proposal = proposal.split('?').next().unwrap_or_default();
+        let names: Vec<&str> = proposal.split('`').skip(1).step_by(2).collect();
+        prop_assert!(!names.is_empty(), "{}", errors[0].detail);
+        let distance = strsim::osa_distance(&miss, &slot.name);
+        for name in names {
+            prop_assert!(slot.siblings.iter().any(|s| s == name));
+            prop_assert!(strsim::osa_distance(&miss, name) <= distance, "{}", errors[0].detail);
+        }
+    }
+
+    /// Whatever the tree, the reader and the engine answer with diagnostics, never a
+    /// panic; a matrix comes exactly when the tree is known and holds no error.
+    #[test]
+    fn arbitrary_trees_never_panic(input in arbitrary_input()) {
+        let outcome = flows::compute_input(&input);
+        let failed = outcome.diagnostics.iter().any(|d| d.is_error());
+        prop_assert_eq!(outcome.matrix.is_some(), !failed && input.is_known());
+        for d in &outcome.diagnostics {
+            prop_assert!(!d.summary.is_empty() && !d.summary.contains('\n'));
+            prop_assert!(!d.detail.is_empty());
+        }
+        prop_assert_eq!(flows::check_input(&input), outcome.diagnostics);
     }
 }

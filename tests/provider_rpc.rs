@@ -15,9 +15,49 @@ fn value_type() -> Type {
         .value_type()
 }
 
-/// A configuration as Terraform sends it: every attribute present, unset ones null.
+/// The type Terraform gives a value written in HCL: tuples for lists, objects for maps.
+fn written_type(json: &serde_json::Value) -> Type {
+    match json {
+        serde_json::Value::Null => Type::Dynamic,
+        serde_json::Value::Bool(_) => Type::Bool,
+        serde_json::Value::Number(_) => Type::Number,
+        serde_json::Value::String(_) => Type::String,
+        serde_json::Value::Array(items) => Type::Tuple(items.iter().map(written_type).collect()),
+        serde_json::Value::Object(entries) => {
+            Type::object(entries.iter().map(|(k, v)| (k.clone(), written_type(v))))
+        }
+    }
+}
+
+/// An input as Terraform sends a `dynamic` attribute: its value with the type it was
+/// written with (a bare null when unset).
+fn dynamic(json: &serde_json::Value, ty: Type) -> Value {
+    if json.is_null() {
+        return Value::Null;
+    }
+    let value = Value::from_json(json, &ty).expect("value of its type");
+    Value::Dynamic(ty, Box::new(value))
+}
+
+/// A configuration as Terraform sends it: every attribute present, unset ones null,
+/// inputs as written.
 fn config(json: serde_json::Value) -> Value {
-    Value::from_json(&json, &value_type()).expect("config matches the schema")
+    let Type::Object(attributes) = value_type() else {
+        panic!("the schema is an object")
+    };
+    Value::Object(
+        attributes
+            .iter()
+            .map(|(name, ty)| {
+                let written = json.get(name).cloned().unwrap_or_default();
+                let value = match ty {
+                    Type::Dynamic => dynamic(&written, written_type(&written)),
+                    _ => Value::Null,
+                };
+                (name.clone(), value)
+            })
+            .collect(),
+    )
 }
 
 fn wire(value: &Value) -> pb::DynamicValue {
@@ -35,6 +75,9 @@ fn estate() -> serde_json::Value {
 fn with_unknown(mut value: Value, path: &[&str]) -> Value {
     let mut at = &mut value;
     for step in path {
+        if let Value::Dynamic(_, inner) = at {
+            at = inner;
+        }
         at = match at {
             Value::Object(attributes) | Value::Map(attributes) => {
                 attributes.get_mut(*step).expect("path exists")
@@ -153,6 +196,73 @@ async fn known_problems_are_reported_next_to_unknown_values() {
     );
 }
 
+/// The (path, summary) of each diagnostic, the path as Terraform's steps in words.
+fn located(diagnostics: &[pb::Diagnostic]) -> Vec<(String, String)> {
+    use pb::attribute_path::step::Selector;
+    diagnostics
+        .iter()
+        .map(|d| {
+            let steps = d.attribute.iter().flat_map(|a| &a.steps);
+            let path: Vec<String> = steps
+                .map(|s| match &s.selector {
+                    Some(Selector::AttributeName(name)) => format!(".{name}"),
+                    Some(Selector::ElementKeyString(key)) => format!("[{key:?}]"),
+                    Some(Selector::ElementKeyInt(index)) => format!("[{index}]"),
+                    None => "?".into(),
+                })
+                .collect();
+            (path.concat(), d.summary.clone())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn values_from_typed_variables_are_read_like_written_ones() {
+    // `variable "firewalls" { type = map(object({ version = string,
+    // addresses = optional(list(string)), collector_group = optional(string) })) }`:
+    // Terraform sends a map of objects, unset optional attributes null.
+    let provider = FlowMatrixProvider::default();
+    let group = Type::object([
+        ("version", Type::String),
+        ("addresses", Type::list(Type::String)),
+        ("collector_group", Type::String),
+    ]);
+    let firewalls = json!({ "fw": { "version": "10.1", "addresses": ["10.9.0.0/16"], "collector_group": null } });
+    let mut config = config(estate());
+    if let Value::Object(attributes) = &mut config {
+        attributes.insert("firewalls".into(), dynamic(&firewalls, Type::map(group)));
+    }
+    assert_eq!(validate(&provider, wire(&config)).await, []);
+    let response = read(&provider, "panorama_flow_matrix", wire(&config)).await;
+    assert_eq!(response.diagnostics, []);
+    assert!(response.state.is_some());
+}
+
+#[tokio::test]
+async fn misspelt_and_mistyped_inputs_are_errors_terraform_can_place() {
+    let provider = FlowMatrixProvider::default();
+    let mut estate = estate();
+    estate["firewalls"]["fw"]["colector_group"] = json!("cg");
+    estate["panorama"]["version"] = json!(10.1);
+    let diagnostics = validate(&provider, wire(&config(estate))).await;
+    assert_eq!(
+        located(&diagnostics),
+        [
+            (
+                r#".firewalls["fw"]"#.to_owned(),
+                "Unknown attribute".to_owned()
+            ),
+            (".panorama".to_owned(), "Incorrect value type".to_owned()),
+        ]
+    );
+    assert!(diagnostics[0]
+        .detail
+        .starts_with(r#"firewalls["fw"].colector_group: There is no attribute `colector_group` here. Did you mean `collector_group`?"#));
+    assert!(diagnostics[1]
+        .detail
+        .starts_with("panorama.version: Found the number `10.1`, but `version` takes a string."));
+}
+
 #[tokio::test]
 async fn malformed_wire_input_is_a_diagnostic() {
     let provider = FlowMatrixProvider::default();
@@ -173,7 +283,7 @@ async fn json_encoded_configuration_is_accepted() {
     let provider = FlowMatrixProvider::default();
     let config = pb::DynamicValue {
         msgpack: Vec::new(),
-        json: serde_json::to_vec(&estate()).expect("json"),
+        json: serde_json::to_vec(&config(estate()).to_json()).expect("json"),
     };
     let response = read(&provider, "panorama_flow_matrix", config).await;
     assert!(

@@ -10,7 +10,7 @@
 use std::collections::BTreeSet;
 
 use super::config::{EstateConfig, LogCollectorInterfaces, PanoramaInterfaces};
-use super::diagnostic::{Diagnostic, Path};
+use super::diagnostic::{echo, Diagnostic, Path};
 use super::estate::{Function, Interface, Model};
 use super::interfaces;
 use super::services;
@@ -85,12 +85,13 @@ fn devices_not_newer_than_panorama(config: &EstateConfig, found: &mut Vec<Diagno
         };
         if version.feature_release() > panorama.feature_release() {
             let (major, minor) = panorama.feature_release();
+            let shown = echo(name);
             found.push(
                 Diagnostic::error(
                     root().attr(attr).key(name).attr("version"),
                     "Device is newer than Panorama",
                     format!(
-                        "The {kind} `{name}` runs {version} but Panorama runs {panorama}. Panorama manages only devices on its own release or earlier: run the {kind} on {major}.{minor} or earlier, or upgrade Panorama to {}.{} or later.",
+                        "The {kind} `{shown}` runs {version} but Panorama runs {panorama}. Panorama manages only devices on its own release or earlier: run the {kind} on {major}.{minor} or earlier, or upgrade Panorama to {}.{} or later.",
                         version.major, version.minor
                     ),
                 )
@@ -107,10 +108,11 @@ fn wildfire_releases(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
             continue;
         };
         if version < WILDFIRE_MINIMUM {
+            let shown = echo(name);
             found.push(Diagnostic::error(
                 root().attr("wildfire").key(name).attr("version"),
                 "WildFire release too old for Panorama",
-                format!("The WildFire appliance `{name}` runs {version}; Panorama manages WildFire appliances from {WILDFIRE_MINIMUM} on. Upgrade it to {WILDFIRE_MINIMUM} or later."),
+                format!("The WildFire appliance `{shown}` runs {version}; Panorama manages WildFire appliances from {WILDFIRE_MINIMUM} on. Upgrade it to {WILDFIRE_MINIMUM} or later."),
             ));
         }
     }
@@ -156,7 +158,8 @@ fn cortex_data_lake_release(config: &EstateConfig, found: &mut Vec<Diagnostic>) 
                     root().attr("firewalls").key(name).attr("cortex_data_lake"),
                     "Cortex Data Lake needs Panorama 8.0.5",
                     detail(&format!(
-                        "The firewall group `{name}` forwards logs to Cortex Data Lake"
+                        "The firewall group `{}` forwards logs to Cortex Data Lake",
+                        echo(name)
                     )),
                 )
                 .depends_on(panorama_path().attr("version")),
@@ -206,14 +209,15 @@ fn firewall_collector_groups_exist(config: &EstateConfig, found: &mut Vec<Diagno
         let existing = if groups.is_empty() {
             "No Collector Group has a collector yet".to_owned()
         } else {
-            let names: Vec<String> = groups.iter().map(|g| format!("`{g}`")).collect();
+            let names: Vec<String> = groups.iter().map(|g| format!("`{}`", echo(g))).collect();
             format!("Collector Groups with a collector: {}", names.join(", "))
         };
+        let (shown, group) = (echo(name), echo(group));
         found.push(
             Diagnostic::error(
                 root().attr("firewalls").key(name).attr("collector_group"),
                 "Collector Group has no collector",
-                format!("The firewall group `{name}` sends logs to Collector Group `{group}`, which has no collector. {existing}. Add a Log Collector with collector_group = \"{group}\", set panorama.collector_group in panorama mode, or name an existing group."),
+                format!("The firewall group `{shown}` sends logs to Collector Group `{group}`, which has no collector. {existing}. Add a Log Collector with collector_group = \"{group}\", set panorama.collector_group in panorama mode, or name an existing group."),
             )
             .depends_on(root().attr("log_collectors"))
             .depends_on(panorama_path().attr("collector_group"))
@@ -249,7 +253,7 @@ fn nfs_only_on_the_virtual_appliance(config: &EstateConfig, found: &mut Vec<Diag
                 Diagnostic::error(
                     nfs_path.attr("include_log_collectors"),
                     "NFS is for the virtual appliance only",
-                    format!("The Log Collector `{name}` is an `{model}`: only virtual appliances (`vm`) store logs on an NFS datastore. Leave include_log_collectors off for `nfs`."),
+                    format!("The Log Collector `{}` is an `{model}`: only virtual appliances (`vm`) store logs on an NFS datastore. Leave include_log_collectors off for `nfs`.", echo(name)),
                 )
                 .depends_on(root().attr("log_collectors").key(name).attr("model")),
             );
@@ -289,7 +293,7 @@ fn interfaces_fit_model_and_release(config: &EstateConfig, found: &mut Vec<Diagn
             .unwrap_or_default();
         let addresses = vec![(path.attr("addresses"), lc.addresses.as_ref())];
         appliance_interfaces(
-            &format!("The Log Collector `{name}`"),
+            &format!("The Log Collector `{}`", echo(name)),
             &path,
             lc.model.as_deref(),
             &lc.version,

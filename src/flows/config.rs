@@ -1,9 +1,12 @@
 //! The estate as the user declares it: the arguments of `panorama_flow_matrix`.
 //!
-//! These are plain serde types. The provider derives the Terraform schema (names, types,
-//! optional or required, descriptions) from them, so every doc comment on a field is the
-//! attribute's documentation. Values are kept as written (strings, numbers); checking and
-//! parsing them is the job of [`crate::flows::estate`].
+//! These are plain serde types. Their JSON Schema ([`crate::flows::schema`]) is the one
+//! description of the inputs: the reader ([`crate::flows::read`]) checks the estate as
+//! written against it, and the provider and the registry docs take names, types,
+//! optional or required, and descriptions from it, so every doc comment on a field is the
+//! attribute's documentation (`x-aliases` lists names a user may reach for instead).
+//! Values are kept as written (strings, numbers); checking and parsing them is the job of
+//! [`crate::flows::parse`].
 
 use std::collections::BTreeMap;
 
@@ -11,7 +14,56 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Addresses per interface name (`mgt`, `eth1` .. `eth5`).
-pub type InterfaceAddresses = BTreeMap<String, Vec<String>>;
+pub type InterfaceAddresses = BTreeMap<String, AddressList>;
+
+/// IPv4 or IPv6 host addresses or CIDRs: a list (`["10.20.0.0/16"]`), or a map of names
+/// to addresses (`{ a = "10.20.0.0/16" }`) when each address should keep a name of its own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AddressList {
+    /// Addresses in a list.
+    List(Vec<String>),
+    /// Addresses keyed by a name (letters, digits, `_`, `-` and `.`).
+    Named(BTreeMap<String, String>),
+}
+
+impl AddressList {
+    /// Each address with where it sits: its index in a list, its name in a map.
+    pub fn entries(&self) -> Vec<(AddressKey<'_>, &str)> {
+        match self {
+            AddressList::List(list) => list
+                .iter()
+                .enumerate()
+                .map(|(index, text)| (AddressKey::Index(index), text.as_str()))
+                .collect(),
+            AddressList::Named(map) => map
+                .iter()
+                .map(|(name, text)| (AddressKey::Name(name), text.as_str()))
+                .collect(),
+        }
+    }
+}
+
+impl Default for AddressList {
+    fn default() -> Self {
+        AddressList::List(Vec::new())
+    }
+}
+
+impl From<Vec<String>> for AddressList {
+    fn from(list: Vec<String>) -> Self {
+        AddressList::List(list)
+    }
+}
+
+/// Where an address sits in an [`AddressList`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressKey<'a> {
+    /// Position in a list.
+    Index(usize),
+    /// Name in a map.
+    Name(&'a str),
+}
 
 /// A declared Palo Alto Networks estate whose network flows are computed.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -111,7 +163,7 @@ pub struct FirewallGroupConfig {
     /// PAN-OS release of the firewalls in the group, e.g. `10.1`.
     pub version: String,
     /// Management addresses or CIDRs of the firewalls (IPv4 or IPv6).
-    pub addresses: Option<Vec<String>>,
+    pub addresses: Option<AddressList>,
     /// Collector Group that receives the group's logs; without it, logs go to Panorama's
     /// local Log Collector.
     pub collector_group: Option<String>,
@@ -126,7 +178,7 @@ pub struct WildfireConfig {
     /// PAN-OS release of the WildFire appliances, e.g. `10.1`.
     pub version: String,
     /// Management addresses or CIDRs of the appliances (IPv4 or IPv6).
-    pub addresses: Option<Vec<String>>,
+    pub addresses: Option<AddressList>,
 }
 
 /// Cortex Data Lake.
@@ -134,7 +186,7 @@ pub struct WildfireConfig {
 #[serde(deny_unknown_fields)]
 pub struct CortexDataLakeConfig {
     /// Addresses or CIDRs of the Cortex Data Lake endpoints, when known.
-    pub addresses: Option<Vec<String>>,
+    pub addresses: Option<AddressList>,
 }
 
 /// An external service.
@@ -142,12 +194,13 @@ pub struct CortexDataLakeConfig {
 #[serde(deny_unknown_fields)]
 pub struct ServiceConfig {
     /// Addresses or CIDRs of the service (for `admin`: where administrators connect from).
-    pub addresses: Option<Vec<String>>,
+    pub addresses: Option<AddressList>,
     /// Ports (whole numbers 1-65535) that replace the ports Panorama connects to, for
     /// services whose port the vendor lets you configure (`scp`, `smtp`, `tacacs_plus`,
     /// `dns`, `kerberos`, `ntp`, `snmp` traps, `ldap`, `syslog`, `radius`, `nfs`).
     pub ports: Option<Vec<f64>>,
     /// `syslog` only: `udp` (default), `tcp` or `ssl`.
+    #[schemars(extend("x-aliases" = ["protocol"]))]
     pub transport: Option<String>,
     /// Whether dedicated Log Collectors get the same flows as Panorama (default `false`).
     pub include_log_collectors: Option<bool>,

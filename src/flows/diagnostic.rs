@@ -1,12 +1,36 @@
 //! Problems found in a declared estate, each pointing at the input value at fault.
 
+use std::borrow::Cow;
 use std::fmt;
+
+/// Longest user value, in characters, that a diagnostic echoes.
+pub const ECHO_LIMIT: usize = 80;
+
+/// `text` as a diagnostic may echo it: at most [`ECHO_LIMIT`] characters (a longer text is
+/// cut and ends with `…`), control characters escaped so the message stays on its lines.
+/// Every user value a diagnostic quotes goes through here.
+pub fn echo(text: &str) -> String {
+    let mut chars = text.chars().flat_map(|c| {
+        let escape = c.is_control().then(|| c.escape_default());
+        let plain = (!c.is_control()).then_some(c);
+        escape.into_iter().flatten().chain(plain)
+    });
+    let mut out: String = chars.by_ref().take(ECHO_LIMIT - 1).collect();
+    let rest: Vec<char> = chars.take(2).collect();
+    match rest.as_slice() {
+        [] => {}
+        [last] => out.push(*last),
+        _ => out.push('…'),
+    }
+    out
+}
 
 /// One step into the declared estate.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Step {
-    /// An attribute of an object, e.g. `version`.
-    Attr(&'static str),
+    /// An attribute of an object, e.g. `version` (or a name written where an attribute
+    /// was expected).
+    Attr(Cow<'static, str>),
     /// A map element, e.g. `["branches"]`.
     Key(String),
     /// A list element, e.g. `[2]`.
@@ -24,8 +48,8 @@ impl Path {
     }
 
     /// This path, then an attribute.
-    pub fn attr(&self, name: &'static str) -> Self {
-        self.with(Step::Attr(name))
+    pub fn attr(&self, name: impl Into<Cow<'static, str>>) -> Self {
+        self.with(Step::Attr(name.into()))
     }
 
     /// This path, then a map key.
@@ -48,15 +72,20 @@ impl Path {
     pub fn contains(&self, other: &Path) -> bool {
         other.0.starts_with(&self.0)
     }
+
+    /// Whether one of the two paths lies at or below the other.
+    pub fn overlaps(&self, other: &Path) -> bool {
+        self.contains(other) || other.contains(self)
+    }
 }
 
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, step) in self.0.iter().enumerate() {
             match step {
-                Step::Attr(name) if i == 0 => write!(f, "{name}")?,
-                Step::Attr(name) => write!(f, ".{name}")?,
-                Step::Key(key) => write!(f, "[{key:?}]")?,
+                Step::Attr(name) if i == 0 => write!(f, "{}", echo(name))?,
+                Step::Attr(name) => write!(f, ".{}", echo(name))?,
+                Step::Key(key) => write!(f, "[{:?}]", echo(key))?,
                 Step::Index(index) => write!(f, "[{index}]")?,
             }
         }
@@ -138,6 +167,21 @@ mod tests {
             .attr("addresses")
             .index(2);
         assert_eq!(path.to_string(), "firewalls[\"branches\"].addresses[2]");
+    }
+
+    #[test]
+    fn echoes_are_short_and_on_one_line() {
+        assert_eq!(echo("10.2"), "10.2");
+        let exact = "x".repeat(ECHO_LIMIT);
+        assert_eq!(echo(&exact), exact);
+        let long = "y".repeat(1_000_000);
+        let cut = echo(&long);
+        assert_eq!(cut.chars().count(), ECHO_LIMIT);
+        assert!(cut.ends_with("y…"));
+        assert_eq!(echo("a\nb"), "a\\nb");
+        assert!(echo(&"\n".repeat(100)).chars().count() <= ECHO_LIMIT);
+        let path = Path::root().attr("firewalls").key(&long);
+        assert!(path.to_string().chars().count() < 2 * ECHO_LIMIT);
     }
 
     #[test]

@@ -13,9 +13,11 @@
 //! assert!(matrix.flows.iter().any(|f| f.to_port == 28260));
 //! ```
 //!
-//! Pipeline: [`config`] (as declared) -> [`parse`] and [`checks`] (compatibility,
-//! [`interfaces`]) -> [`estate`] (checked) -> [`expand`] with the [`catalog`] and the
-//! [`services`] table -> flows -> [`views`] (rules, digest).
+//! Pipeline: [`input`] (as written) -> [`read`] against the [`schema`] -> [`config`] (as
+//! declared) -> [`parse`] and [`checks`] (compatibility, [`interfaces`]) -> [`estate`]
+//! (checked) -> [`expand`] with the [`catalog`] and the [`services`] table -> flows ->
+//! [`views`] (rules, digest). Every entry point starts at [`compute_input`] or
+//! [`check_input`]; [`compute`] and [`check`] start from a model built some other way.
 
 pub mod audit;
 pub mod catalog;
@@ -24,9 +26,12 @@ pub mod config;
 pub mod diagnostic;
 pub mod estate;
 pub mod expand;
+pub mod input;
 pub mod interfaces;
 pub mod matrix;
 pub mod parse;
+pub mod read;
+pub mod schema;
 pub mod services;
 pub mod version;
 pub mod views;
@@ -35,6 +40,7 @@ pub use diagnostic::{Diagnostic, Path, Severity, Step};
 pub use matrix::{Flow, FlowMatrix, GroupedRule, Rule};
 
 use config::EstateConfig;
+use input::Input;
 
 /// What the engine makes of a declared estate.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,4 +64,41 @@ pub fn compute(config: &EstateConfig) -> Outcome {
 /// Checks `config` without computing flows.
 pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
     parse::parse(config).1
+}
+
+/// Reads the estate as written, checks it and, when it is wholly known and holds no
+/// error, computes its flows. Findings that rest on a value not known yet, or on a value
+/// the reader refused, are left out (see [`read`]).
+pub fn compute_input(input: &Input) -> Outcome {
+    let reading = read::read(input);
+    let Some(config) = &reading.config else {
+        return Outcome {
+            matrix: None,
+            diagnostics: reading.diagnostics,
+        };
+    };
+    if !reading.diagnostics.is_empty() || reading.has_unknowns {
+        return Outcome {
+            matrix: None,
+            diagnostics: settled(&reading, check(config)),
+        };
+    }
+    compute(config)
+}
+
+/// Reads and checks the estate as written without computing flows; checks that rest on
+/// a value not known yet wait for it.
+pub fn check_input(input: &Input) -> Vec<Diagnostic> {
+    let reading = read::read(input);
+    match &reading.config {
+        Some(config) => settled(&reading, check(config)),
+        None => reading.diagnostics,
+    }
+}
+
+/// The reader's diagnostics, then the findings that do not rest on an unsettled value.
+fn settled(reading: &read::Reading, found: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut diagnostics = reading.diagnostics.clone();
+    diagnostics.extend(found.into_iter().filter(|d| !reading.unsettles(d)));
+    diagnostics
 }

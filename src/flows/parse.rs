@@ -8,9 +8,10 @@ use ipnet::IpNet;
 
 use super::checks;
 use super::config::{
-    EstateConfig, InterfaceAddresses, LogCollectorInterfaces, PanoramaInterfaces, ServiceConfig,
+    AddressKey, AddressList, EstateConfig, InterfaceAddresses, LogCollectorInterfaces,
+    PanoramaInterfaces, ServiceConfig,
 };
-use super::diagnostic::{Diagnostic, Path};
+use super::diagnostic::{echo, Diagnostic, Path};
 use super::estate::{
     Addresses, CortexDataLake, Estate, ExternalService, FirewallGroup, Function, Interface,
     Interfaces, LogCollector, Mode, Model, Node, Panorama, Wildfire,
@@ -67,7 +68,7 @@ impl Parser {
                 Some(FirewallGroup {
                     name: name.to_owned(),
                     version: p.version(&fw.version, &path.attr("version"))?,
-                    addresses: p.addresses(fw.addresses.as_deref(), &path.attr("addresses"))?,
+                    addresses: p.addresses(fw.addresses.as_ref(), &path.attr("addresses"))?,
                     collector_group,
                     cortex_data_lake: fw.cortex_data_lake.unwrap_or(false),
                 })
@@ -80,14 +81,14 @@ impl Parser {
                 Some(Wildfire {
                     name: name.to_owned(),
                     version: p.version(&wf.version, &path.attr("version"))?,
-                    addresses: p.addresses(wf.addresses.as_deref(), &path.attr("addresses"))?,
+                    addresses: p.addresses(wf.addresses.as_ref(), &path.attr("addresses"))?,
                 })
             },
         );
         let cortex_data_lake = match &config.cortex_data_lake {
             Some(cdl) => Some(CortexDataLake {
                 addresses: self.addresses(
-                    cdl.addresses.as_deref(),
+                    cdl.addresses.as_ref(),
                     &root.attr("cortex_data_lake").attr("addresses"),
                 )?,
             }),
@@ -198,6 +199,7 @@ impl Parser {
     ) -> Option<ExternalService> {
         let Some(service) = services::find(key) else {
             let keys: Vec<String> = services::keys().map(|k| format!("`{k}`")).collect();
+            let key = echo(key);
             self.diagnostics.push(Diagnostic::error(
                 path.clone(),
                 "Unknown service",
@@ -208,7 +210,7 @@ impl Parser {
             ));
             return None;
         };
-        let addresses = self.addresses(config.addresses.as_deref(), &path.attr("addresses"));
+        let addresses = self.addresses(config.addresses.as_ref(), &path.attr("addresses"));
         let transport = self.transport(
             service,
             config.transport.as_deref(),
@@ -276,6 +278,7 @@ impl Parser {
                     _ => format!("`{}`", t.name),
                 })
                 .collect();
+            let name = echo(name);
             (
                 "Unknown transport",
                 format!(
@@ -331,6 +334,7 @@ impl Parser {
                 Some(port) => parsed.push(port),
                 None => {
                     ok = false;
+                    let port = echo(&port.to_string());
                     self.diagnostics.push(Diagnostic::error(
                         path.index(index),
                         "Invalid port",
@@ -348,6 +352,7 @@ impl Parser {
         match text.parse() {
             Ok(version) => Some(version),
             Err(error) => {
+                let text = echo(text);
                 self.diagnostics.push(Diagnostic::error(
                     path.clone(),
                     "Invalid version",
@@ -368,6 +373,7 @@ impl Parser {
         if valid {
             return Some(name.to_owned());
         }
+        let name = echo(name);
         self.diagnostics.push(Diagnostic::error(
             path.clone(),
             "Invalid name",
@@ -384,6 +390,7 @@ impl Parser {
             return Some(model);
         }
         let accepted: Vec<String> = Model::ALL.iter().map(|(_, n)| format!("`{n}`")).collect();
+        let name = echo(name);
         self.diagnostics.push(Diagnostic::error(
             path.clone(),
             "Unknown model",
@@ -400,6 +407,7 @@ impl Parser {
             None | Some("panorama") => Some(Mode::Panorama),
             Some("management-only") => Some(Mode::ManagementOnly),
             Some(other) => {
+                let other = echo(other);
                 self.diagnostics.push(Diagnostic::error(
                     path.clone(),
                     "Unknown Panorama mode",
@@ -417,6 +425,7 @@ impl Parser {
         if let Some(interface) = Interface::from_name(name) {
             return Some(interface);
         }
+        let name = echo(name);
         self.diagnostics.push(Diagnostic::error(
             path.clone(),
             "Unknown interface",
@@ -506,12 +515,20 @@ impl Parser {
         ok.then_some(addresses)
     }
 
-    /// Parses an address list: hosts become /32 or /128, the result is sorted and deduplicated.
-    fn addresses(&mut self, list: Option<&[String]>, path: &Path) -> Option<Vec<IpNet>> {
+    /// Parses an address list or map: hosts become /32 or /128, the result is sorted and
+    /// deduplicated (the names of a map are checked, then set aside).
+    fn addresses(&mut self, list: Option<&AddressList>, path: &Path) -> Option<Vec<IpNet>> {
         let mut parsed = Vec::new();
         let mut ok = true;
-        for (index, text) in list.into_iter().flatten().enumerate() {
-            match self.address(text, &path.index(index)) {
+        for (key, text) in list.map(AddressList::entries).into_iter().flatten() {
+            let at = match key {
+                AddressKey::Index(index) => path.index(index),
+                AddressKey::Name(name) => {
+                    ok &= self.name(name, &path.key(name)).is_some();
+                    path.key(name)
+                }
+            };
+            match self.address(text, &at) {
                 Some(net) => parsed.push(net),
                 None => ok = false,
             }
@@ -525,7 +542,9 @@ impl Parser {
         if let Ok(host) = text.parse::<IpAddr>() {
             return Some(IpNet::from(host));
         }
-        match text.parse::<IpNet>() {
+        let parsed = text.parse::<IpNet>();
+        let text = echo(text);
+        match parsed {
             Ok(net) if net.trunc() == net => Some(net),
             Ok(net) => {
                 let host = IpNet::from(net.addr());

@@ -4,6 +4,8 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::str::FromStr;
 
+use super::diagnostic::echo;
+
 /// A release such as `10.2`, `8.0.5` or `11.1.4-h7`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Version {
@@ -136,13 +138,13 @@ fn number(part: &str, what: &str) -> Result<u32, VersionError> {
         return Err(refuse("is missing"));
     }
     if !part.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(refuse(&format!("`{part}` is not a whole number")));
+        return Err(refuse(&format!("`{}` is not a whole number", echo(part))));
     }
     if part.len() > 1 && part.starts_with('0') {
-        return Err(refuse(&format!("`{part}` has a leading zero")));
+        return Err(refuse(&format!("`{}` has a leading zero", echo(part))));
     }
     part.parse()
-        .map_err(|_| refuse(&format!("`{part}` is too large")))
+        .map_err(|_| refuse(&format!("`{}` is too large", echo(part))))
 }
 
 impl FromStr for Version {
@@ -152,7 +154,10 @@ impl FromStr for Version {
         let (release, hotfix) = match text.split_once('-') {
             Some((release, suffix)) => {
                 let digits = suffix.strip_prefix('h').ok_or_else(|| VersionError {
-                    reason: format!("the suffix `-{suffix}` is not a hotfix such as `-h3`"),
+                    reason: format!(
+                        "the suffix `-{}` is not a hotfix such as `-h3`",
+                        echo(suffix)
+                    ),
                 })?;
                 (release, Some(number(digits, "hotfix")?))
             }

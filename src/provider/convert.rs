@@ -1,22 +1,42 @@
 //! Between Terraform values and the engine's types: configuration in, outputs and
 //! diagnostics out.
 
-use crate::flows::{self, config::EstateConfig, FlowMatrix};
+use crate::flows::input::{Input, Number as InputNumber};
+use crate::flows::{self, FlowMatrix};
 use crate::tfproto::{AttributePath, Diagnostic, Step, Type, Value};
 
-/// The declared estate in a configuration object, without the computed attributes
-/// (which Terraform sends as null).
-pub fn estate_config(config: &Value, computed: &[String]) -> Result<EstateConfig, Diagnostic> {
-    let mut json = config.to_json();
-    if let Some(object) = json.as_object_mut() {
-        object.retain(|name, _| !computed.iter().any(|c| c == name));
+/// The estate as written: the configuration's `inputs` (the computed attributes, which
+/// Terraform sends as null, left out), for the engine's reader.
+pub fn estate_input(config: &Value, inputs: &[String]) -> Input {
+    let entries = config.as_entries().into_iter().flatten();
+    Input::Map(
+        entries
+            .filter(|(name, _)| inputs.contains(name))
+            .map(|(name, value)| (name.clone(), input(value)))
+            .collect(),
+    )
+}
+
+/// A Terraform value as the engine's neutral input tree: lists, sets and tuples become
+/// lists, maps and objects become maps, `dynamic` wrappers are looked through.
+pub fn input(value: &Value) -> Input {
+    match value {
+        Value::Null => Input::Null,
+        Value::Unknown => Input::Unknown,
+        Value::Bool(flag) => Input::Bool(*flag),
+        Value::Number(number) => Input::Number(InputNumber::from_text(number.to_string())),
+        Value::String(text) => Input::String(text.clone()),
+        Value::List(items) | Value::Set(items) | Value::Tuple(items) => {
+            Input::List(items.iter().map(input).collect())
+        }
+        Value::Map(entries) | Value::Object(entries) => Input::Map(
+            entries
+                .iter()
+                .map(|(key, value)| (key.clone(), input(value)))
+                .collect(),
+        ),
+        Value::Dynamic(_, inner) => input(inner),
     }
-    serde_json::from_value(json).map_err(|error| {
-        Diagnostic::error(
-            "Configuration does not match the schema",
-            format!("The provider could not read the configuration: {error}."),
-        )
-    })
 }
 
 /// The state: the configuration as given, with the computed attributes filled in.
@@ -44,7 +64,7 @@ pub fn attribute_path(path: &flows::Path) -> AttributePath {
             .0
             .iter()
             .map(|step| match step {
-                flows::Step::Attr(name) => Step::Attribute((*name).to_owned()),
+                flows::Step::Attr(name) => Step::Attribute(name.to_string()),
                 flows::Step::Key(key) => Step::Key(key.clone()),
                 flows::Step::Index(index) => Step::Index(i64::try_from(*index).unwrap_or(i64::MAX)),
             })
@@ -82,14 +102,58 @@ pub fn diagnostic(found: &flows::Diagnostic) -> Diagnostic {
     diagnostic.at(attribute_path(&locatable(&found.path)))
 }
 
-/// Whether two paths overlap: one lies at or below the other.
-pub fn overlaps(a: &AttributePath, b: &AttributePath) -> bool {
-    a.starts_with(b) || b.starts_with(a)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tfproto::Number;
+
+    #[test]
+    fn values_become_input_as_written() {
+        let config = Value::object([
+            (
+                "panorama",
+                Value::Dynamic(
+                    Type::object([("version", Type::Number)]),
+                    Box::new(Value::object([(
+                        "version",
+                        Value::Number(Number::Decimal("10.1".into())),
+                    )])),
+                ),
+            ),
+            (
+                "firewalls",
+                Value::Dynamic(
+                    Type::Tuple(vec![Type::String, Type::Dynamic]),
+                    Box::new(Value::Tuple(vec!["a".into(), Value::Unknown])),
+                ),
+            ),
+            ("services", Value::Null),
+            ("flows", Value::Null),
+        ]);
+        let inputs = ["panorama", "firewalls", "services"].map(String::from);
+        let expected = Input::map([
+            (
+                "panorama",
+                Input::map([("version", Input::Number(InputNumber::from_text("10.1")))]),
+            ),
+            (
+                "firewalls",
+                Input::List(vec![Input::String("a".into()), Input::Unknown]),
+            ),
+            ("services", Input::Null),
+        ]);
+        assert_eq!(estate_input(&config, &inputs), expected);
+        assert_eq!(
+            input(&Value::Set(vec![
+                Value::Number(Number::Float(443.5)),
+                true.into()
+            ])),
+            Input::List(vec![
+                Input::Number(InputNumber::from_text("443.5")),
+                Input::Bool(true)
+            ])
+        );
+    }
 
     #[test]
     fn locatable_paths_stop_where_terraform_can_follow() {

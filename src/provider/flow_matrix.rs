@@ -1,9 +1,7 @@
 //! The `panorama_flow_matrix` data source: validation and read.
 
 use crate::flows;
-use crate::tfproto::{
-    msgpack, tfplugin6::DynamicValue, AttributePath, Diagnostic, Schema, Type, Value,
-};
+use crate::tfproto::{msgpack, tfplugin6::DynamicValue, Diagnostic, Schema, Type, Value};
 
 use super::convert;
 use super::schema::{self, SchemaError};
@@ -13,7 +11,7 @@ use super::schema::{self, SchemaError};
 pub struct FlowMatrixDataSource {
     schema: Schema,
     value_type: Type,
-    computed: Vec<String>,
+    inputs: Vec<String>,
 }
 
 impl FlowMatrixDataSource {
@@ -21,11 +19,11 @@ impl FlowMatrixDataSource {
     pub fn new() -> Result<Self, SchemaError> {
         let schema = schema::data_source_schema()?;
         let value_type = schema.block.value_type();
-        let computed = schema::computed_attribute_names()?;
+        let inputs = schema::input_attribute_names()?;
         Ok(FlowMatrixDataSource {
             schema,
             value_type,
-            computed,
+            inputs,
         })
     }
 
@@ -49,29 +47,13 @@ impl FlowMatrixDataSource {
     /// Checks a configuration that may still hold unknown values. Checks that rest on an
     /// unknown value are left for later, when Terraform knows it.
     pub fn validate(&self, config: Option<&DynamicValue>) -> Vec<Diagnostic> {
-        let config = match self.decode(config) {
-            Ok(config) => config,
-            Err(diagnostic) => return vec![diagnostic],
-        };
-        let unknown = config.unknown_paths();
-        let known = config.replace_unknowns_with_zero(&self.value_type);
-        let estate = match convert::estate_config(&known, &self.computed) {
-            Ok(estate) => estate,
-            Err(diagnostic) => return vec![diagnostic],
-        };
-        flows::check(&estate)
-            .iter()
-            .filter(|found| {
-                let rests_on_unknown = |path: &flows::Path| {
-                    let path = convert::attribute_path(path);
-                    unknown
-                        .iter()
-                        .any(|u: &AttributePath| convert::overlaps(u, &path))
-                };
-                !found.paths().any(rests_on_unknown)
-            })
-            .map(convert::diagnostic)
-            .collect()
+        match self.decode(config) {
+            Ok(config) => flows::check_input(&convert::estate_input(&config, &self.inputs))
+                .iter()
+                .map(convert::diagnostic)
+                .collect(),
+            Err(diagnostic) => vec![diagnostic],
+        }
     }
 
     /// Computes the flows of a wholly known configuration and returns the new state.
@@ -89,11 +71,7 @@ impl FlowMatrixDataSource {
                 vec![Diagnostic::error("Configuration not yet known", detail)],
             );
         }
-        let estate = match convert::estate_config(&config, &self.computed) {
-            Ok(estate) => estate,
-            Err(diagnostic) => return (None, vec![diagnostic]),
-        };
-        let outcome = flows::compute(&estate);
+        let outcome = flows::compute_input(&convert::estate_input(&config, &self.inputs));
         let mut diagnostics: Vec<Diagnostic> = outcome
             .diagnostics
             .iter()

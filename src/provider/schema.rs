@@ -1,17 +1,16 @@
-//! The Terraform schema of `panorama_flow_matrix`, derived from the engine's serde types.
+//! The Terraform schema of `panorama_flow_matrix`, derived from the engine's types.
 //!
-//! The arguments come from [`EstateConfig`] and the computed attributes from
-//! [`FlowMatrix`]: `schemars` turns both into JSON Schema (doc comments become
-//! descriptions, non-`Option` fields become required), and this module maps that JSON
-//! Schema onto Terraform attributes. Schema, docs and engine therefore cannot disagree.
+//! The inputs come from the estate's JSON Schema ([`crate::flows::schema`]) and are
+//! `dynamic` attributes: Terraform then sends each one as written, with its real types and
+//! every key (it silently drops unknown keys of nested attributes, hashicorp/terraform#33570),
+//! and the engine's reader checks it. Each input's description carries its doc comment
+//! and an outline of everything it holds (name, type, required or optional, description),
+//! so editors and `terraform providers schema -json` still describe every attribute.
+//!
+//! The computed attributes come from [`FlowMatrix`] as nested attributes, so outputs keep
+//! their full types. Schema, docs, reader and engine therefore cannot disagree.
 
-use std::collections::BTreeMap;
-
-use schemars::generate::SchemaSettings;
-use schemars::JsonSchema;
-use serde_json::{Map, Value as Json};
-
-use crate::flows::config::EstateConfig;
+use crate::flows::schema::{self as model, Field, Shape};
 use crate::flows::FlowMatrix;
 use crate::tfproto::schema::{Attribute, AttributeType, Block, Nesting, Schema, Usage};
 use crate::tfproto::Type;
@@ -24,17 +23,8 @@ const DATA_SOURCE_DESCRIPTION: &str = "Computes every network flow a declared Pa
 Panorama estate needs (who initiates, to whom, protocol, ports, App-ID and interface) from its \
 appliances and software versions, with per-CIDR rule views ready for security groups.";
 
-/// Why a JSON Schema could not be mapped onto Terraform attributes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SchemaError(pub String);
-
-impl std::fmt::Display for SchemaError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "cannot derive the Terraform schema: {}", self.0)
-    }
-}
-
-impl std::error::Error for SchemaError {}
+/// Why the engine's types could not be mapped onto Terraform attributes.
+pub use crate::flows::schema::SchemaError;
 
 /// The provider's own configuration schema: no arguments.
 pub fn provider_schema() -> Schema {
@@ -47,11 +37,11 @@ pub fn provider_schema() -> Schema {
     }
 }
 
-/// The schema of `panorama_flow_matrix`: arguments from [`EstateConfig`], computed
-/// attributes from [`FlowMatrix`].
+/// The schema of `panorama_flow_matrix`: `dynamic` inputs from the estate's schema,
+/// computed attributes from [`FlowMatrix`].
 pub fn data_source_schema() -> Result<Schema, SchemaError> {
-    let mut attributes = attributes_of::<EstateConfig>(Side::Argument)?;
-    attributes.extend(attributes_of::<FlowMatrix>(Side::Computed)?);
+    let mut attributes: Vec<Attribute> = model::estate_fields()?.iter().map(input).collect();
+    attributes.extend(computed_attributes()?);
     attributes.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(Schema {
         version: 0,
@@ -62,193 +52,123 @@ pub fn data_source_schema() -> Result<Schema, SchemaError> {
     })
 }
 
-/// Names of the computed attributes, which the configuration leaves null.
-pub fn computed_attribute_names() -> Result<Vec<String>, SchemaError> {
-    Ok(attributes_of::<FlowMatrix>(Side::Computed)?
-        .into_iter()
-        .map(|a| a.name)
+/// Names of the inputs: the attributes the reader checks.
+pub fn input_attribute_names() -> Result<Vec<String>, SchemaError> {
+    Ok(model::estate_fields()?
+        .iter()
+        .map(|f| f.name.clone())
         .collect())
 }
 
-/// Whether attributes are set by the user or computed by the provider.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Argument,
-    Computed,
+/// Names of the computed attributes, which the configuration leaves null.
+pub fn computed_attribute_names() -> Result<Vec<String>, SchemaError> {
+    Ok(computed_attributes()?.into_iter().map(|a| a.name).collect())
 }
 
-fn attributes_of<T: JsonSchema>(side: Side) -> Result<Vec<Attribute>, SchemaError> {
-    let generator = SchemaSettings::draft2020_12()
-        .with(|s| s.inline_subschemas = true)
-        .into_generator();
-    let root = generator.into_root_schema_for::<T>();
-    let json = root.as_value();
-    let object = json
-        .as_object()
-        .ok_or_else(|| SchemaError("the root schema is not an object".into()))?;
-    object_attributes(object, side, "")
-}
-
-/// Attributes of a JSON Schema object with `properties`.
-fn object_attributes(
-    object: &Map<String, Json>,
-    side: Side,
-    at: &str,
-) -> Result<Vec<Attribute>, SchemaError> {
-    let properties = object
-        .get("properties")
-        .and_then(Json::as_object)
-        .ok_or_else(|| SchemaError(format!("`{at}` has no properties")))?;
-    let required: Vec<&str> = object
-        .get("required")
-        .and_then(Json::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
-        .collect();
-    properties
-        .iter()
-        .map(|(name, property)| {
-            let path = if at.is_empty() {
-                name.clone()
-            } else {
-                format!("{at}.{name}")
-            };
-            let property = property
-                .as_object()
-                .ok_or_else(|| SchemaError(format!("`{path}` is not a schema")))?;
-            let usage = match side {
-                Side::Computed => Usage::Computed,
-                Side::Argument if required.contains(&name.as_str()) => Usage::Required,
-                Side::Argument => Usage::Optional,
-            };
-            Ok(Attribute {
-                name: name.clone(),
-                kind: attribute_type(property, side, &path)?,
-                description: description(property),
-                usage,
-                sensitive: false,
-            })
-        })
-        .collect()
-}
-
-/// The JSON Schema `type` without `null` (which only says the attribute is optional).
-fn json_type<'s>(schema: &'s Map<String, Json>, at: &str) -> Result<&'s str, SchemaError> {
-    let types: Vec<&str> = match schema.get("type") {
-        Some(Json::String(single)) => vec![single.as_str()],
-        Some(Json::Array(list)) => list
-            .iter()
-            .filter_map(Json::as_str)
-            .filter(|t| *t != "null")
-            .collect(),
-        _ => Vec::new(),
+/// An input: `dynamic`, described with its outline.
+fn input(field: &Field) -> Attribute {
+    let usage = if field.required {
+        Usage::Required
+    } else {
+        Usage::Optional
     };
-    match types.as_slice() {
-        [single] => Ok(single),
-        _ => Err(SchemaError(format!(
-            "`{at}` must have exactly one non-null type"
-        ))),
+    Attribute::plain(field.name.clone(), Type::Dynamic, usage).describe(input_description(field))
+}
+
+/// An input's doc comment, then an outline of the attributes it holds, nested as deep as
+/// they go (Terraform shows a `dynamic` attribute's description but knows nothing of
+/// what is inside).
+pub fn input_description(field: &Field) -> String {
+    let mut text = field.description.clone();
+    if let Some(fields) = field.shape.fields() {
+        text.push_str(match field.shape {
+            Shape::Map(_) => "\n\nEach value is an object with:\n",
+            Shape::List(_) => "\n\nEach element is an object with:\n",
+            _ => "\n\nAttributes:\n",
+        });
+        outline(fields, 0, &mut text);
+    }
+    text
+}
+
+fn outline(fields: &[Field], depth: usize, out: &mut String) {
+    for field in fields {
+        let usage = if field.required {
+            "required"
+        } else {
+            "optional"
+        };
+        out.push_str(&format!(
+            "\n{}- `{}` ({}, {usage}): {}",
+            "  ".repeat(depth),
+            field.name,
+            field.shape.label(),
+            field.description
+        ));
+        if let Some(inner) = field.shape.fields() {
+            outline(inner, depth + 1, out);
+        }
     }
 }
 
-/// Whether a JSON Schema is an object with named properties (a Terraform object).
-fn is_record(schema: &Map<String, Json>) -> bool {
-    schema.contains_key("properties")
+/// The computed attributes, from [`FlowMatrix`]'s schema.
+fn computed_attributes() -> Result<Vec<Attribute>, SchemaError> {
+    match Shape::compile(&model::json_schema::<FlowMatrix>(), "")? {
+        Shape::Object(fields) => fields.iter().map(computed).collect(),
+        _ => Err(SchemaError("the flow matrix is not an object".into())),
+    }
 }
 
-fn sub_schema<'s>(
-    schema: &'s Map<String, Json>,
-    key: &str,
-    at: &str,
-) -> Result<&'s Map<String, Json>, SchemaError> {
-    schema
-        .get(key)
-        .and_then(Json::as_object)
-        .ok_or_else(|| SchemaError(format!("`{at}` has no `{key}` schema")))
-}
-
-/// An attribute's type: nested attributes for objects and collections of objects (so a
-/// whole estate can be passed as one value), plain types for everything else.
-fn attribute_type(
-    schema: &Map<String, Json>,
-    side: Side,
-    at: &str,
-) -> Result<AttributeType, SchemaError> {
-    let nested = |element: &Map<String, Json>, nesting| -> Result<AttributeType, SchemaError> {
+/// A computed attribute: nested attributes for objects and collections of objects, plain
+/// types for everything else.
+fn computed(field: &Field) -> Result<Attribute, SchemaError> {
+    let nested = |nesting, fields: &[Field]| -> Result<AttributeType, SchemaError> {
         Ok(AttributeType::Nested(
             nesting,
-            object_attributes(element, side, at)?,
+            fields.iter().map(computed).collect::<Result<_, _>>()?,
         ))
     };
-    match json_type(schema, at)? {
-        "object" if is_record(schema) => nested(schema, Nesting::Single),
-        "object" => {
-            let element = sub_schema(schema, "additionalProperties", at)?;
-            if is_record(element) {
-                nested(element, Nesting::Map)
-            } else {
-                Ok(AttributeType::Plain(plain_type(schema, at)?))
-            }
-        }
-        "array" => {
-            let element = sub_schema(schema, "items", at)?;
-            if is_record(element) {
-                nested(element, Nesting::List)
-            } else {
-                Ok(AttributeType::Plain(plain_type(schema, at)?))
-            }
-        }
-        _ => Ok(AttributeType::Plain(plain_type(schema, at)?)),
-    }
-}
-
-/// A Terraform type for a JSON Schema.
-fn plain_type(schema: &Map<String, Json>, at: &str) -> Result<Type, SchemaError> {
-    Ok(match json_type(schema, at)? {
-        "string" => Type::String,
-        "integer" | "number" => Type::Number,
-        "boolean" => Type::Bool,
-        "array" => Type::List(Box::new(plain_type(sub_schema(schema, "items", at)?, at)?)),
-        "object" if is_record(schema) => {
-            let properties = sub_schema(schema, "properties", at)?;
-            let mut attributes = BTreeMap::new();
-            for (name, property) in properties {
-                let property = property
-                    .as_object()
-                    .ok_or_else(|| SchemaError(format!("`{at}.{name}` is not a schema")))?;
-                attributes.insert(name.clone(), plain_type(property, &format!("{at}.{name}"))?);
-            }
-            Type::Object(attributes)
-        }
-        "object" => Type::Map(Box::new(plain_type(
-            sub_schema(schema, "additionalProperties", at)?,
-            at,
-        )?)),
-        other => {
-            return Err(SchemaError(format!(
-                "`{at}` has unsupported type `{other}`"
-            )))
-        }
+    let kind = match &field.shape {
+        Shape::Object(fields) => nested(Nesting::Single, fields)?,
+        Shape::List(element) => match &**element {
+            Shape::Object(fields) => nested(Nesting::List, fields)?,
+            _ => AttributeType::Plain(plain_type(&field.shape, &field.name)?),
+        },
+        Shape::Map(element) => match &**element {
+            Shape::Object(fields) => nested(Nesting::Map, fields)?,
+            _ => AttributeType::Plain(plain_type(&field.shape, &field.name)?),
+        },
+        shape => AttributeType::Plain(plain_type(shape, &field.name)?),
+    };
+    Ok(Attribute {
+        name: field.name.clone(),
+        kind,
+        description: field.description.clone(),
+        usage: Usage::Computed,
+        sensitive: false,
     })
 }
 
-/// The doc comment, with the line wrapping of the source undone (paragraphs kept).
-fn description(schema: &Map<String, Json>) -> String {
-    let text = schema
-        .get("description")
-        .and_then(Json::as_str)
-        .unwrap_or_default();
-    text.split("\n\n")
-        .map(|paragraph| {
-            paragraph
-                .split('\n')
-                .map(str::trim)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n\n")
+/// A Terraform type for a shape.
+fn plain_type(shape: &Shape, at: &str) -> Result<Type, SchemaError> {
+    Ok(match shape {
+        Shape::String => Type::String,
+        Shape::Number => Type::Number,
+        Shape::Bool => Type::Bool,
+        Shape::List(element) => Type::list(plain_type(element, at)?),
+        Shape::Map(element) => Type::map(plain_type(element, at)?),
+        Shape::Object(fields) => Type::Object(
+            fields
+                .iter()
+                .map(|f| Ok((f.name.clone(), plain_type(&f.shape, at)?)))
+                .collect::<Result<_, SchemaError>>()?,
+        ),
+        Shape::Either(_) => {
+            return Err(SchemaError(format!(
+                "`{at}` takes values of several kinds, which only a dynamic input can"
+            )))
+        }
+    })
 }
 
 #[cfg(test)]
@@ -276,46 +196,53 @@ mod tests {
     }
 
     #[test]
-    fn arguments_follow_spec_md() {
+    fn inputs_are_dynamic_and_described_all_the_way_down() {
         let schema = data_source_schema().unwrap();
         let top = &schema.block.attributes;
         let panorama = find(top, "panorama");
         assert_eq!(panorama.usage, Usage::Required);
-        let (nesting, attributes) = nested(panorama);
-        assert_eq!(*nesting, Nesting::Single);
-        assert_eq!(find(attributes, "version").usage, Usage::Required);
+        assert_eq!(panorama.kind, AttributeType::Plain(Type::Dynamic));
+        for name in [
+            "log_collectors",
+            "firewalls",
+            "wildfire",
+            "cortex_data_lake",
+            "services",
+        ] {
+            let attribute = find(top, name);
+            assert_eq!(attribute.usage, Usage::Optional, "{name}");
+            assert_eq!(
+                attribute.kind,
+                AttributeType::Plain(Type::Dynamic),
+                "{name}"
+            );
+        }
+        assert!(panorama.description.starts_with(
+            "The Panorama management server: one node, or two for an HA pair.\n\nAttributes:\n"
+        ));
+        for line in [
+            "\n- `version` (String, required): Panorama software release, e.g. `10.2`, `10.2.4` or `11.1.4-h7`.",
+            "\n- `nodes` (Attributes Map, required): Panorama nodes keyed by name: one node, or two for an HA pair.",
+            "\n  - `addresses` (Map of (List of String or Map of String), optional): Addresses (IPv4 or IPv6 hosts or CIDRs) of the node, keyed by interface name.",
+            "\n  - `log_collection` (String, optional): Interface that receives logs from firewalls (default `mgt`).",
+        ] {
+            assert!(panorama.description.contains(line), "{line} in {}", panorama.description);
+        }
+        let firewalls = &find(top, "firewalls").description;
+        assert!(firewalls.contains("\n\nEach value is an object with:\n"));
+        assert!(firewalls
+            .contains("\n- `collector_group` (String, optional): Collector Group that receives"));
         assert_eq!(
-            find(attributes, "version").kind,
-            AttributeType::Plain(Type::String)
+            input_attribute_names().unwrap(),
+            [
+                "cortex_data_lake",
+                "firewalls",
+                "log_collectors",
+                "panorama",
+                "services",
+                "wildfire"
+            ]
         );
-        assert_eq!(find(attributes, "model").usage, Usage::Optional);
-        assert_eq!(
-            find(attributes, "ha_encryption").kind,
-            AttributeType::Plain(Type::Bool)
-        );
-        let (nesting, node) = nested(find(attributes, "nodes"));
-        assert_eq!(*nesting, Nesting::Map);
-        assert_eq!(
-            find(node, "addresses").kind,
-            AttributeType::Plain(Type::Map(Box::new(Type::List(Box::new(Type::String)))))
-        );
-        let (nesting, firewall) = nested(find(top, "firewalls"));
-        assert_eq!(
-            (*nesting, find(top, "firewalls").usage),
-            (Nesting::Map, Usage::Optional)
-        );
-        assert_eq!(
-            find(firewall, "addresses").kind,
-            AttributeType::Plain(Type::List(Box::new(Type::String)))
-        );
-        let (_, service) = nested(find(top, "services"));
-        assert_eq!(
-            find(service, "ports").kind,
-            AttributeType::Plain(Type::List(Box::new(Type::Number)))
-        );
-        assert!(find(firewall, "collector_group")
-            .description
-            .starts_with("Collector Group that receives"));
     }
 
     #[test]
@@ -357,11 +284,7 @@ mod tests {
     #[test]
     fn descriptions_lose_source_line_wrapping() {
         let schema = data_source_schema().unwrap();
-        let firewalls = find(&schema.block.attributes, "firewalls");
-        assert!(
-            !firewalls.description.contains('\n'),
-            "{:?}",
-            firewalls.description
-        );
+        let flows = find(&schema.block.attributes, "grouped_rules");
+        assert!(!flows.description.contains('\n'), "{:?}", flows.description);
     }
 }

@@ -295,3 +295,49 @@ impl Workspace {
 pub fn unwrapped(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// The `terraform` block every test configuration starts with.
+pub const HEADER: &str = r#"
+terraform {
+  required_providers {
+    panorama = { source = "flowmatrix/panorama" }
+  }
+}
+"#;
+
+/// The 1-based line of `config` that reads `needle`, leading and trailing blanks aside.
+pub fn line_of(config: &str, needle: &str) -> usize {
+    config
+        .lines()
+        .position(|line| line.trim() == needle)
+        .map(|i| i + 1)
+        .unwrap_or_else(|| panic!("no `{needle}` in config"))
+}
+
+/// Plans a configuration holding `data "panorama_flow_matrix" "x" { BODY }`, which must
+/// fail, and checks Terraform's rendering of the error: the summary, the detail (line
+/// wrapping undone) and the configuration line Terraform points at, given by its text.
+/// Returns Terraform's standard error.
+pub fn assert_plan_error(body: &str, summary: &str, detail: &str, line: &str) -> String {
+    let config = format!("{HEADER}\ndata \"panorama_flow_matrix\" \"x\" {{\n{body}}}\n");
+    let ws = Workspace::with_config(&config);
+    ws.init();
+    let run = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_failure("plan");
+    let stderr = run.stderr;
+    assert!(
+        stderr.contains(&format!("Error: {summary}")),
+        "expected `{summary}` in:\n{stderr}"
+    );
+    assert!(
+        unwrapped(&stderr).contains(detail),
+        "expected `{detail}` in:\n{stderr}"
+    );
+    let at = format!(
+        "on main.tf line {}, in data \"panorama_flow_matrix\" \"x\"",
+        line_of(&config, line)
+    );
+    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
+    stderr
+}
