@@ -240,7 +240,7 @@ fn standard_input_and_exit_statuses() {
     assert_eq!(from_stdin.stdout, from_file.stdout);
     assert!(from_file
         .stdout
-        .starts_with("application,description,destination,"));
+        .starts_with("key,source,source_kind,"));
 
     let usage = cli(
         &["flows", "examples/cli/quickstart.json", "--format", "xml"],
@@ -757,4 +757,45 @@ fn the_registry_docs_and_the_schema_describe_the_same_inputs() {
         "the registry docs and `schema` agree on {count} input attributes in {} sections",
         printed.len()
     );
+}
+
+/// The `console` blocks of the README's "Without Terraform" section: each command, and
+/// what it prints.
+fn readme_sessions() -> Vec<(Vec<String>, String)> {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("read README.md");
+    let start = readme
+        .find("\n## Without Terraform\n")
+        .expect("a \"Without Terraform\" section");
+    let section = &readme[start + 1..];
+    let section = &section[..section[3..]
+        .find("\n## ")
+        .map_or(section.len(), |end| end + 3)];
+    let mut sessions = Vec::new();
+    for block in section.split("```console\n").skip(1) {
+        let block = &block[..block.find("\n```").expect("a closed console block")];
+        for session in block.split("$ ").filter(|s| !s.is_empty()) {
+            let (command, output) = session.split_once('\n').unwrap_or((session, ""));
+            let args: Vec<String> = command.split_whitespace().map(str::to_owned).collect();
+            assert_eq!(args[0], "terraform-provider-panorama", "{command}");
+            sessions.push((args[1..].to_vec(), output.to_owned()));
+        }
+    }
+    sessions
+}
+
+#[test]
+fn the_readme_shows_what_the_commands_print() {
+    let sessions = readme_sessions();
+    assert!(sessions.len() >= 3, "{sessions:?}");
+    for (args, shown) in sessions {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let ran = cli(&args, "");
+        let printed = format!("{}{}", ran.stderr, ran.stdout);
+        assert_eq!(
+            printed.trim_end(),
+            shown.trim_end(),
+            "README.md shows other output for `{}`: update it",
+            args.join(" ")
+        );
+    }
 }

@@ -110,7 +110,7 @@ estate or rules file, 2 usage error (such as an appliance the estate has no rule
 pub enum FlowsFormat {
     /// The data source's `flows`, as `terraform output -json` prints it.
     Json,
-    /// One row per flow, the JSON attribute names as the header.
+    /// One row per flow, the JSON attribute names as the header, `key` first.
     Csv,
     /// The data source's `flows_markdown`.
     Markdown,

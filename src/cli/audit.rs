@@ -386,12 +386,7 @@ impl Outcome<'_> {
                 let Some(actual) = self.actual.get(excess.actual) else {
                     continue;
                 };
-                let _ = writeln!(
-                    out,
-                    "  {}: {}",
-                    position(&actual.path),
-                    summary(&actual.rule)
-                );
+                let _ = writeln!(out, "  {}: {}", position(actual), summary(&actual.rule));
                 for reason in &excess.reasons {
                     let _ = writeln!(out, "    - {reason}");
                 }
@@ -401,13 +396,14 @@ impl Outcome<'_> {
     }
 }
 
-/// A rule's place for a person: `[3]`, `SecurityGroupRules[3]`, `["https"]`.
-fn position(path: &Path) -> String {
-    let text = path.to_string();
-    if text.is_empty() {
-        "the rule".to_owned()
-    } else {
-        text
+/// A rule's place for a person: `[3]`, `["https"]`, `SecurityGroupRules[3] (sgr-0abc)`.
+fn position(rule: &Actual) -> String {
+    let id = ["SecurityGroupRuleId", "security_group_rule_id"]
+        .iter()
+        .find_map(|name| rule.original.get(*name).and_then(Json::as_str));
+    match id {
+        Some(id) => format!("{} ({})", rule.path, echo(id)),
+        None => rule.path.to_string(),
     }
 }
 

@@ -1,8 +1,9 @@
 //! What `flows` and `rules` print: the data source's values in the format asked for.
 //!
 //! JSON is exactly what `terraform output -json` prints for the same attribute. CSV has
-//! one row per element and the JSON attribute names, in the same (sorted) order, as its
-//! header; a list becomes its elements separated by spaces, null an empty cell.
+//! one row per element and the JSON attribute names as its header, in the order the
+//! attributes are documented (any attribute added later follows, sorted); a list becomes
+//! its elements separated by spaces, null an empty cell.
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
@@ -11,13 +12,50 @@ use super::args::{FlowsFormat, RulesFormat};
 use super::json;
 use crate::flows::{Flow, FlowMatrix, Rule};
 
+/// The columns of a flow, in reading order.
+const FLOW_COLUMNS: &[&str] = &[
+    "key",
+    "source",
+    "source_kind",
+    "source_interface",
+    "source_addresses",
+    "destination",
+    "destination_kind",
+    "destination_interface",
+    "destination_addresses",
+    "protocol",
+    "from_port",
+    "to_port",
+    "application",
+    "purpose",
+    "description",
+];
+
+/// The columns of a rule, in reading order.
+const RULE_COLUMNS: &[&str] = &[
+    "key",
+    "appliance",
+    "interface",
+    "peer",
+    "protocol",
+    "from_port",
+    "to_port",
+    "cidr_ipv4",
+    "cidr_ipv6",
+    "description",
+    "flow_key",
+];
+
 /// The flows in `format`, ending with a newline.
 pub fn flows(matrix: &FlowMatrix, format: FlowsFormat) -> Result<String, String> {
     match format {
         FlowsFormat::Json => Ok(line(json::to_string(&to_json(&matrix.flows)?))),
         FlowsFormat::Csv => {
             let rows = rows(&matrix.flows)?;
-            csv(&columns::<Flow>()?, rows.iter().map(|row| (None, row)))
+            csv(
+                &columns::<Flow>(FLOW_COLUMNS)?,
+                rows.iter().map(|row| (None, row)),
+            )
         }
         FlowsFormat::Markdown => Ok(line(matrix.flows_markdown.clone())),
         FlowsFormat::Mermaid => Ok(line(matrix.flows_mermaid.clone())),
@@ -35,7 +73,7 @@ pub fn rules(matrix: &FlowMatrix, format: RulesFormat) -> Result<String, String>
         }
         RulesFormat::Csv => {
             let mut header = vec!["direction".to_owned()];
-            header.extend(columns::<Rule>()?);
+            header.extend(columns::<Rule>(RULE_COLUMNS)?);
             let ingress = rows(&matrix.ingress_rules)?;
             let egress = rows(&matrix.egress_rules)?;
             let tagged = ingress
@@ -70,13 +108,17 @@ fn rows<T: Serialize>(items: &[T]) -> Result<Vec<Map<String, Json>>, String> {
         .collect()
 }
 
-/// The JSON attribute names of `T`, sorted as Terraform sorts them.
-fn columns<T: Serialize + Default>() -> Result<Vec<String>, String> {
+/// The JSON attribute names of `T`: those of `order` first, in that order, then any
+/// other, sorted.
+fn columns<T: Serialize + Default>(order: &[&str]) -> Result<Vec<String>, String> {
     let mut names: Vec<String> = match to_json(&T::default())? {
         Json::Object(fields) => fields.keys().cloned().collect(),
         _ => return Err("an output element is not an object".to_owned()),
     };
-    names.sort();
+    names.sort_by_key(|name| {
+        let rank = order.iter().position(|o| o == name);
+        (rank.is_none(), rank, name.clone())
+    });
     Ok(names)
 }
 
@@ -157,7 +199,8 @@ mod tests {
             .iter()
             .map(str::to_owned)
             .collect();
-        assert_eq!(header, columns::<Flow>().unwrap());
+        assert_eq!(header, columns::<Flow>(FLOW_COLUMNS).unwrap());
+        assert_eq!(header[..3], ["key", "source", "source_kind"]);
         assert!(header.contains(&"destination_addresses".to_owned()));
         let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
         assert_eq!(records.len(), matrix.flows.len());
@@ -203,6 +246,23 @@ mod tests {
         assert_eq!(flows(&empty, FlowsFormat::Json).unwrap(), "[]\n");
         let csv = flows(&empty, FlowsFormat::Csv).unwrap();
         assert_eq!(csv.lines().count(), 1);
-        assert!(csv.starts_with("application,"));
+        assert!(csv.starts_with("key,source,"));
+    }
+
+    #[test]
+    fn every_ordered_column_is_an_attribute() {
+        for (order, names) in [
+            (FLOW_COLUMNS, columns::<Flow>(&[]).unwrap()),
+            (RULE_COLUMNS, columns::<Rule>(&[]).unwrap()),
+        ] {
+            for column in order {
+                assert!(
+                    names.iter().any(|n| n == column),
+                    "`{column}` is no attribute"
+                );
+            }
+        }
+        let rules = columns::<Rule>(RULE_COLUMNS).unwrap();
+        assert_eq!(rules.len(), columns::<Rule>(&[]).unwrap().len());
     }
 }
