@@ -238,9 +238,7 @@ fn standard_input_and_exit_statuses() {
         "",
     );
     assert_eq!(from_stdin.stdout, from_file.stdout);
-    assert!(from_file
-        .stdout
-        .starts_with("key,source,source_kind,"));
+    assert!(from_file.stdout.starts_with("key,source,source_kind,"));
 
     let usage = cli(
         &["flows", "examples/cli/quickstart.json", "--format", "xml"],

@@ -21,6 +21,7 @@ use super::document::to_json;
 use super::json;
 use crate::flows::audit::{self, Findings, RuleInput};
 use crate::flows::diagnostic::echo;
+use crate::flows::expand::Kind;
 use crate::flows::input::Input;
 use crate::flows::matrix::endpoint_label;
 use crate::flows::{Diagnostic, FlowMatrix, Path, Rule, Step};
@@ -70,7 +71,7 @@ pub fn required<'m>(
             label: (*one).clone(),
             rules: all.iter().filter(|rule| label(rule) == **one).collect(),
         }),
-        [] if is_endpoint(matrix, appliance) => Ok(Required {
+        [] if is_appliance(matrix, appliance) => Ok(Required {
             label: appliance.to_owned(),
             rules: Vec::new(),
         }),
@@ -87,16 +88,23 @@ pub fn required<'m>(
     }
 }
 
-/// Whether `name` (with or without its interface) is an endpoint of some flow.
-fn is_endpoint(matrix: &FlowMatrix, name: &str) -> bool {
+/// Whether `name` (with or without its interface) is a declared appliance at an end of
+/// some flow (services and Cortex Data Lake have no security group of ours).
+fn is_appliance(matrix: &FlowMatrix, name: &str) -> bool {
+    let appliance = |kind: &str| Kind::from_name(kind).is_some_and(Kind::is_appliance);
     matrix.flows.iter().any(|flow| {
         [
-            (&flow.source, &flow.source_interface),
-            (&flow.destination, &flow.destination_interface),
+            (&flow.source, &flow.source_interface, &flow.source_kind),
+            (
+                &flow.destination,
+                &flow.destination_interface,
+                &flow.destination_kind,
+            ),
         ]
         .into_iter()
-        .any(|(endpoint, interface)| {
-            endpoint == name || endpoint_label(endpoint, interface.as_deref()) == name
+        .any(|(endpoint, interface, kind)| {
+            appliance(kind)
+                && (endpoint == name || endpoint_label(endpoint, interface.as_deref()) == name)
         })
     })
 }
@@ -440,6 +448,7 @@ mod tests {
             "panorama": { "version": "10.2", "model": "m-600", "interfaces": { "log_collection": "eth1" },
                 "nodes": { "a": { "addresses": { "mgt": ["10.0.0.1"], "eth1": ["10.0.1.1"] } } } },
             "firewalls": { "f": { "version": "10.1", "addresses": ["10.1.0.0/16"] } },
+            "services": { "dns": { "addresses": ["10.0.0.2"] } },
         }))
         .unwrap();
         flows::compute(&config).matrix.unwrap()
@@ -468,9 +477,11 @@ mod tests {
         assert_eq!(firewall.label, "firewall.f");
         let error = required(&matrix, "panorama.b@mgt", Direction::Ingress).unwrap_err();
         assert!(error.starts_with("the estate has no appliance `panorama.b@mgt`; appliances with ingress rules: `panorama.a@eth1`, `panorama.a@mgt`"), "{error}");
-        // An endpoint with no rules this way: nothing is required, so every rule is excess.
+        // An appliance with no rules this way: nothing is required, every rule is excess.
         let none = required(&matrix, "firewall.f", Direction::Ingress).unwrap();
         assert!(none.rules.is_empty());
+        // A service is no appliance of ours: naming it is a mistake.
+        assert!(required(&matrix, "service.dns", Direction::Ingress).is_err());
     }
 
     #[test]
