@@ -737,15 +737,11 @@ fn the_registry_docs_and_the_schema_describe_the_same_inputs() {
             names(fields),
             "`{section}`: names, types, required"
         );
-        for ((name, ..), (_, _, _, description)) in fields.iter().zip(docs) {
-            let schema_description = fields
-                .iter()
-                .find(|f| &f.0 == name)
-                .map(|f| f.3.clone())
-                .unwrap_or_default();
+        // Same names in the same order: compare each description with its twin.
+        for ((name, _, _, described), (_, _, _, documented)) in fields.iter().zip(docs) {
             assert_eq!(
-                unwrapped(description),
-                unwrapped(&schema_description),
+                unwrapped(documented),
+                unwrapped(described),
                 "`{section}.{name}`"
             );
         }
