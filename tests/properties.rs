@@ -85,14 +85,66 @@ fn fit(model: &str, v: usize, function: &str, wanted: &str) -> String {
     if ok { wanted } else { "mgt" }.to_owned()
 }
 
-/// Addresses per interface the model has.
-fn interface_addresses(model: &str, raw: &RawAddresses) -> Value {
-    let map: BTreeMap<&str, &Vec<String>> = raw
+/// An address as the engine writes it (a host becomes a /32 or /128).
+fn canonical(text: &str) -> String {
+    let host = |text: &str| {
+        text.parse::<std::net::IpAddr>().map(|ip| match ip {
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+            v4 => v4,
+        })
+    };
+    text.parse::<IpNet>()
+        .or_else(|_| host(text).map(IpNet::from))
+        .map_or_else(|_| text.to_owned(), |net| net.to_string())
+}
+
+/// `list` without the addresses in `taken`, which it then joins: a Panorama node or Log
+/// Collector shares no address with another appliance (FLOWS.md: an error).
+fn own_addresses(list: &[String], taken: &mut BTreeSet<String>) -> Vec<String> {
+    list.iter()
+        .filter(|a| taken.insert(canonical(a)))
+        .cloned()
+        .collect()
+}
+
+/// Addresses per interface the model has, none of them in `taken`.
+fn interface_addresses(model: &str, raw: &RawAddresses, taken: &mut BTreeSet<String>) -> Value {
+    let map: BTreeMap<&str, Vec<String>> = raw
         .iter()
         .filter(|(i, _)| model != "vm" || **i == 0)
-        .map(|(i, list)| (INTERFACES[*i % INTERFACES.len()], list))
+        .map(|(i, list)| {
+            (
+                INTERFACES[*i % INTERFACES.len()],
+                own_addresses(list, taken),
+            )
+        })
         .collect();
     json!(map)
+}
+
+/// `list` without the addresses of Panorama nodes and Log Collectors (`taken`): firewall
+/// groups and WildFire entries may share addresses only with each other.
+fn shared(list: &[String], taken: &BTreeSet<String>) -> Vec<String> {
+    list.iter()
+        .filter(|a| !taken.contains(&canonical(a)))
+        .cloned()
+        .collect()
+}
+
+/// Indexes into [`VERSIONS`] of the version band of `VERSIONS[v]`: 5.0, 5.1, 6.x-7.x, 8.x+.
+fn band_of(v: usize) -> std::ops::RangeInclusive<usize> {
+    match v {
+        0 => 0..=0,
+        1 => 1..=1,
+        2..=4 => 2..=4,
+        _ => 5..=VERSIONS.len() - 1,
+    }
+}
+
+/// `v` moved into `band` (a band no later than Panorama's `pv`), no later than `pv`.
+fn within(v: usize, band: &std::ops::RangeInclusive<usize>, pv: usize) -> usize {
+    let (low, high) = (*band.start(), (*band.end()).min(pv));
+    low + v % (high - low + 1)
 }
 
 /// Raw addresses per interface index (into [`INTERFACES`]).
@@ -209,26 +261,34 @@ fn estate(raw: &Raw) -> Value {
         .zip(&raw.pano_interfaces)
         .map(|(f, i)| (*f, fit(pano_model, pv, f, INTERFACES[*i])))
         .collect();
+    let mut taken = BTreeSet::new();
     let nodes: BTreeMap<&String, Value> = raw
         .nodes
         .iter()
         .map(|(n, a)| {
-            (
-                n,
-                json!({ "addresses": interface_addresses(pano_model, a) }),
-            )
+            let addresses = interface_addresses(pano_model, a, &mut taken);
+            (n, json!({ "addresses": addresses }))
         })
         .collect();
     let mut groups: BTreeSet<&str> = BTreeSet::new();
-    let pano_group = raw.pano_group.map(|g| GROUPS[g]);
-    if !raw.management_only {
-        groups.extend(pano_group);
-    }
+    // Only Panorama in panorama mode has a local Log Collector to put in a group.
+    let pano_group = raw
+        .pano_group
+        .map(|g| GROUPS[g])
+        .filter(|_| !raw.management_only);
+    groups.extend(pano_group);
+    // The collectors of a group share a version band: Panorama's when it is a member,
+    // else that of the group's first Log Collector.
+    let mut bands: BTreeMap<&str, std::ops::RangeInclusive<usize>> = BTreeMap::new();
+    bands.extend(pano_group.map(|g| (g, band_of(pv))));
     let log_collectors: BTreeMap<&String, Value> = raw
         .log_collectors
         .iter()
         .map(|(n, (v, m, g, ifaces, addrs))| {
-            let v = v % (pv + 1);
+            let band = bands
+                .entry(GROUPS[*g])
+                .or_insert_with(|| band_of(v % (pv + 1)));
+            let v = within(*v, band, pv);
             let model = MODELS[*m];
             groups.insert(GROUPS[*g]);
             let lc_interfaces: BTreeMap<&str, String> = ["log_collection", "collector_group"]
@@ -238,7 +298,7 @@ fn estate(raw: &Raw) -> Value {
                 .collect();
             let lc = json!({
                 "version": VERSIONS[v], "model": model, "collector_group": GROUPS[*g],
-                "interfaces": lc_interfaces, "addresses": interface_addresses(model, addrs),
+                "interfaces": lc_interfaces, "addresses": interface_addresses(model, addrs, &mut taken),
             });
             (n, lc)
         })
@@ -249,9 +309,16 @@ fn estate(raw: &Raw) -> Value {
         .iter()
         .map(|(n, (v, addrs, g, cdl))| {
             let group = g.map(|g| GROUPS[g]).filter(|g| groups.contains(g));
+            // Logging to Cortex Data Lake takes PAN-OS 8.0.5 or later.
+            let cdl = *cdl && cortex_ok;
+            let v = if cdl {
+                within(*v, &(FROM_8_0_5..=VERSIONS.len() - 1), pv)
+            } else {
+                v % (pv + 1)
+            };
             let fw = json!({
-                "version": VERSIONS[v % (pv + 1)], "addresses": addrs,
-                "collector_group": group, "cortex_data_lake": *cdl && cortex_ok,
+                "version": VERSIONS[v], "addresses": shared(addrs, &taken),
+                "collector_group": group, "cortex_data_lake": cdl,
             });
             (n, fw)
         })
@@ -261,7 +328,10 @@ fn estate(raw: &Raw) -> Value {
             .iter()
             .map(|(n, (v, addrs))| {
                 let v = FROM_8_0_5 + v % (pv + 1 - FROM_8_0_5);
-                (n, json!({ "version": VERSIONS[v], "addresses": addrs }))
+                (
+                    n,
+                    json!({ "version": VERSIONS[v], "addresses": shared(addrs, &taken) }),
+                )
             })
             .collect()
     } else {
@@ -612,6 +682,7 @@ fn arbitrary_config() -> impl Strategy<Value = EstateConfig> {
                     addresses,
                     collector_group,
                     cortex_data_lake,
+                    duplicate_logging: cortex_data_lake,
                 }
             }),
         0..3,

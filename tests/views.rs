@@ -250,3 +250,20 @@ fn mermaid_draws_each_endpoint_once_and_one_arrow_per_pair() {
     pairs.dedup();
     assert_eq!(arrows, pairs.len());
 }
+
+#[test]
+fn updates_allow_both_of_their_app_ids() {
+    let m = compute(quickstart());
+    let updates = group(&m, "panorama.primary", "ingress", &["28443"]);
+    assert_eq!(updates.applications, ["paloalto-updates", "panorama"]);
+    let flow = m
+        .flows
+        .iter()
+        .find(|f| f.key == "firewall.branches>panorama.primary@mgt:tcp:28443")
+        .expect("the update flow");
+    assert_eq!(flow.application, "paloalto-updates");
+    assert_eq!(flow.applications, ["paloalto-updates", "panorama"]);
+    assert!(m
+        .flows_markdown
+        .contains("| tcp | 28443 | paloalto-updates, panorama | updates |"));
+}

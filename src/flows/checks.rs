@@ -27,8 +27,13 @@ pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
     devices_not_newer_than_panorama(config, &mut found);
     wildfire_releases(config, &mut found);
     cortex_data_lake_release(config, &mut found);
+    cortex_firewall_releases(config, &mut found);
+    cortex_data_lake_addresses(config, &mut found);
+    duplicate_logging_needs_cortex(config, &mut found);
     ha_encryption_needs_a_pair(config, &mut found);
+    panorama_collector_group_needs_panorama_mode(config, &mut found);
     firewall_collector_groups_exist(config, &mut found);
+    collector_groups_share_a_band(config, &mut found);
     nfs_only_on_the_virtual_appliance(config, &mut found);
     interfaces_fit_model_and_release(config, &mut found);
     found
@@ -79,24 +84,105 @@ fn devices_not_newer_than_panorama(config: &EstateConfig, found: &mut Vec<Diagno
     let Some(panorama) = panorama_version(config) else {
         return;
     };
+    let cortex = |name: &str| {
+        config
+            .firewalls
+            .as_ref()
+            .and_then(|fws| fws.get(name))
+            .is_some_and(|fw| fw.cortex_data_lake == Some(true))
+    };
     for (attr, name, kind, text) in devices(config) {
         let Ok(version) = text.parse::<Version>() else {
             continue;
         };
         if version.feature_release() > panorama.feature_release() {
-            let (major, minor) = panorama.feature_release();
+            // The oldest release the device may run, where another rule sets one.
+            let minimum = match attr {
+                "wildfire" => Some(WILDFIRE_MINIMUM),
+                "firewalls" if cortex(name) => Some(CORTEX_MINIMUM),
+                _ => None,
+            };
+            let mut fixes = Vec::new();
+            if let Some(range) = releases_up_to(minimum.as_ref(), &panorama) {
+                fixes.push(format!("run the {kind} on {range}"));
+            }
+            let (major, minor) = version.feature_release();
+            fixes.push(panorama_upgrade(config, Version::new(major, minor)));
             found.push(
                 Diagnostic::error(
                     root().attr(attr).key(name).attr("version"),
                     "Device is newer than Panorama",
                     format!(
-                        "The {kind} `{name}` runs {version} but Panorama runs {panorama}. Panorama manages only devices on its own release or earlier: run the {kind} on {major}.{minor} or earlier, or upgrade Panorama to {}.{} or later.",
-                        version.major, version.minor
+                        "The {kind} `{name}` runs {version} but Panorama runs {panorama}. Panorama manages only devices on its own release or earlier: {}.",
+                        fixes.join(", or ")
                     ),
                 )
                 .depends_on(panorama_path().attr("version")),
             );
         }
+    }
+}
+
+/// The releases from `minimum` (or any) up to Panorama's feature release, in words, or
+/// `None` when there is none.
+fn releases_up_to(minimum: Option<&Version>, panorama: &Version) -> Option<String> {
+    let (major, minor) = panorama.feature_release();
+    match minimum {
+        None => Some(format!("{major}.{minor} or earlier")),
+        Some(minimum) if minimum.feature_release() > (major, minor) => None,
+        Some(minimum) if minimum.feature_release() == (major, minor) => {
+            Some(format!("{minimum} or a later {major}.{minor} release"))
+        }
+        Some(minimum) => Some(format!("a release from {minimum} to {major}.{minor}")),
+    }
+}
+
+/// Whether the estate uses Cortex Data Lake: declared, or named by a firewall group.
+fn cortex_in_use(config: &EstateConfig) -> bool {
+    config.cortex_data_lake.is_some()
+        || config
+            .firewalls
+            .iter()
+            .flatten()
+            .any(|(_, fw)| fw.cortex_data_lake == Some(true))
+}
+
+/// "upgrade Panorama to X or later", where X is the later of `at_least` and what the rest
+/// of the estate needs of Panorama (8.0.5 for Cortex Data Lake, 8.0.1 for WildFire), with
+/// the Log Collectors that must follow Panorama into its new version band.
+fn panorama_upgrade(config: &EstateConfig, at_least: Version) -> String {
+    let mut target = at_least;
+    if cortex_in_use(config) {
+        target = target.max(CORTEX_MINIMUM);
+    }
+    if config.wildfire.as_ref().is_some_and(|w| !w.is_empty()) {
+        target = target.max(WILDFIRE_MINIMUM);
+    }
+    let upgrade = format!("upgrade Panorama to {target} or later");
+    let Some(group) = local_collector_group(config) else {
+        return upgrade;
+    };
+    let band = target.band();
+    let behind = config
+        .log_collectors
+        .iter()
+        .flatten()
+        .filter(|(_, lc)| lc.collector_group == group)
+        .filter_map(|(_, lc)| lc.version.parse::<Version>().ok())
+        .any(|v| v.band() != band);
+    if behind {
+        format!("{upgrade} together with the Log Collectors of Collector Group `{group}` (one group, one version band)")
+    } else {
+        upgrade
+    }
+}
+
+/// The Collector Group of Panorama's local Log Collector, in `panorama` mode.
+fn local_collector_group(config: &EstateConfig) -> Option<&str> {
+    let pano = &config.panorama;
+    match pano.mode.as_deref() {
+        None | Some("panorama") => pano.collector_group.as_deref(),
+        Some(_) => None,
     }
 }
 
@@ -107,11 +193,26 @@ fn wildfire_releases(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
             continue;
         };
         if version < WILDFIRE_MINIMUM {
-            found.push(Diagnostic::error(
-                root().attr("wildfire").key(name).attr("version"),
-                "WildFire release too old for Panorama",
-                format!("The WildFire appliance `{name}` runs {version}; Panorama manages WildFire appliances from {WILDFIRE_MINIMUM} on. Upgrade it to {WILDFIRE_MINIMUM} or later."),
-            ));
+            let panorama = panorama_version(config);
+            let fix = match panorama
+                .as_ref()
+                .and_then(|p| releases_up_to(Some(&WILDFIRE_MINIMUM), p))
+            {
+                Some(range) => format!("Upgrade it to {range}."),
+                None if panorama.is_some() => format!(
+                    "Upgrade it to {WILDFIRE_MINIMUM} or later, and {}.",
+                    panorama_upgrade(config, WILDFIRE_MINIMUM)
+                ),
+                None => format!("Upgrade it to {WILDFIRE_MINIMUM} or later."),
+            };
+            found.push(
+                Diagnostic::error(
+                    root().attr("wildfire").key(name).attr("version"),
+                    "WildFire release too old for Panorama",
+                    format!("The WildFire appliance `{name}` runs {version}; Panorama manages WildFire appliances from {WILDFIRE_MINIMUM} on. {fix}"),
+                )
+                .depends_on(panorama_path().attr("version")),
+            );
         }
     }
     let any = config.wildfire.as_ref().is_some_and(|w| !w.is_empty());
@@ -136,15 +237,19 @@ fn cortex_data_lake_release(config: &EstateConfig, found: &mut Vec<Diagnostic>) 
     if panorama >= CORTEX_MINIMUM {
         return;
     }
-    let detail = |what: &str| {
-        format!("{what}, but Panorama runs {panorama}: Cortex Data Lake needs Panorama {CORTEX_MINIMUM} or later. Upgrade Panorama, or leave Cortex Data Lake out.")
+    let upgrade = panorama_upgrade(config, CORTEX_MINIMUM);
+    let detail = |what: &str, without: &str| {
+        format!("{what}, but Panorama runs {panorama}: Cortex Data Lake needs Panorama {CORTEX_MINIMUM} or later. To fix, {upgrade}, or {without}.")
     };
     if config.cortex_data_lake.is_some() {
         found.push(
             Diagnostic::error(
                 root().attr("cortex_data_lake"),
                 "Cortex Data Lake needs Panorama 8.0.5",
-                detail("Cortex Data Lake is declared"),
+                detail(
+                    "Cortex Data Lake is declared",
+                    "leave Cortex Data Lake out (no cortex_data_lake, in no firewall group)",
+                ),
             )
             .depends_on(panorama_path().attr("version")),
         );
@@ -155,11 +260,95 @@ fn cortex_data_lake_release(config: &EstateConfig, found: &mut Vec<Diagnostic>) 
                 Diagnostic::error(
                     root().attr("firewalls").key(name).attr("cortex_data_lake"),
                     "Cortex Data Lake needs Panorama 8.0.5",
-                    detail(&format!(
-                        "The firewall group `{name}` forwards logs to Cortex Data Lake"
-                    )),
+                    detail(
+                        &format!("The firewall group `{name}` forwards logs to Cortex Data Lake"),
+                        "leave cortex_data_lake off",
+                    ),
                 )
                 .depends_on(panorama_path().attr("version")),
+            );
+        }
+    }
+}
+
+/// CDL-FW: a firewall group logs to Cortex Data Lake from PAN-OS 8.0.5 on.
+fn cortex_firewall_releases(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
+    let panorama = panorama_version(config);
+    for (name, fw) in config.firewalls.iter().flatten() {
+        if fw.cortex_data_lake != Some(true) {
+            continue;
+        }
+        let Ok(version) = fw.version.parse::<Version>() else {
+            continue;
+        };
+        if version >= CORTEX_MINIMUM {
+            continue;
+        }
+        let upgrade = match &panorama {
+            Some(p) if *p >= CORTEX_MINIMUM => match releases_up_to(Some(&CORTEX_MINIMUM), p) {
+                Some(range) => format!("upgrade the group to {range}"),
+                None => format!("upgrade the group to {CORTEX_MINIMUM} or later"),
+            },
+            Some(_) => format!(
+                "upgrade the group to {CORTEX_MINIMUM} or later and {}",
+                panorama_upgrade(config, CORTEX_MINIMUM)
+            ),
+            None => format!("upgrade the group to {CORTEX_MINIMUM} or later"),
+        };
+        let path = root().attr("firewalls").key(name);
+        found.push(
+            Diagnostic::error(
+                path.attr("version"),
+                "Firewall group too old for Cortex Data Lake",
+                format!("The firewall group `{name}` runs {version} and sets cortex_data_lake = true, but firewalls log to Cortex Data Lake from PAN-OS {CORTEX_MINIMUM} on. To fix, {upgrade}, or leave cortex_data_lake off."),
+            )
+            .depends_on(path.attr("cortex_data_lake"))
+            .depends_on(panorama_path().attr("version")),
+        );
+    }
+}
+
+/// Cortex Data Lake in use through firewall groups only: its flows exist without
+/// addresses, so no rule carries them.
+fn cortex_data_lake_addresses(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
+    if config.cortex_data_lake.is_some() {
+        return;
+    }
+    let groups: Vec<&str> = config
+        .firewalls
+        .iter()
+        .flatten()
+        .filter(|(_, fw)| fw.cortex_data_lake == Some(true))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    let Some(first) = groups.first() else {
+        return;
+    };
+    let who = match groups.len() {
+        1 => format!("The firewall group `{first}` logs"),
+        n => format!("The firewall groups `{first}` and {} more log", n - 1),
+    };
+    found.push(
+        Diagnostic::warning(
+            root().attr("firewalls").key(first).attr("cortex_data_lake"),
+            "Cortex Data Lake without addresses",
+            format!("{who} to Cortex Data Lake, but the top-level cortex_data_lake is not declared: the flows to Cortex Data Lake (tcp/444 from Panorama, tcp/3978 from the firewalls) have no destination addresses, so no rule carries them. Declare cortex_data_lake = {{ addresses = [...] }} with the addresses of your Cortex Data Lake region."),
+        )
+        .depends_on(root().attr("cortex_data_lake")),
+    );
+}
+
+fn duplicate_logging_needs_cortex(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
+    for (name, fw) in config.firewalls.iter().flatten() {
+        if fw.duplicate_logging == Some(true) && fw.cortex_data_lake != Some(true) {
+            let path = root().attr("firewalls").key(name);
+            found.push(
+                Diagnostic::warning(
+                    path.attr("duplicate_logging"),
+                    "Duplicate logging without Cortex Data Lake",
+                    format!("duplicate_logging has no effect unless the group also logs to Cortex Data Lake: the firewall group `{name}` already forwards its logs to Panorama or its Collector Group. Set cortex_data_lake = true to log to both, or leave duplicate_logging out."),
+                )
+                .depends_on(path.attr("cortex_data_lake")),
             );
         }
     }
@@ -178,24 +367,58 @@ fn ha_encryption_needs_a_pair(config: &EstateConfig, found: &mut Vec<Diagnostic>
     }
 }
 
+fn panorama_collector_group_needs_panorama_mode(
+    config: &EstateConfig,
+    found: &mut Vec<Diagnostic>,
+) {
+    let pano = &config.panorama;
+    let (Some(group), Some("management-only")) = (&pano.collector_group, pano.mode.as_deref())
+    else {
+        return;
+    };
+    // Panorama mode is a fix only when Panorama's release shares a band with the group's
+    // Log Collectors (it would join the group).
+    let panorama_band = panorama_version(config).map(|v| v.band());
+    let same_band = config
+        .log_collectors
+        .iter()
+        .flatten()
+        .filter(|(_, lc)| lc.collector_group == *group)
+        .filter_map(|(_, lc)| lc.version.parse::<Version>().ok())
+        .all(|v| Some(v.band()) == panorama_band);
+    let mode = if same_band {
+        ", or set mode = \"panorama\" so that Panorama's own Log Collector joins the group"
+    } else {
+        ""
+    };
+    found.push(
+        Diagnostic::error(
+            panorama_path().attr("collector_group"),
+            "Collector Group on a management-only Panorama",
+            format!("Panorama runs in `management-only` mode, which has no local Log Collector, so it cannot join Collector Group `{group}`. Leave collector_group out (dedicated Log Collectors name their group themselves){mode}."),
+        )
+        .depends_on(panorama_path().attr("mode")),
+    );
+}
+
 /// Names of the Collector Groups that have at least one collector.
 fn collector_groups(config: &EstateConfig) -> BTreeSet<&str> {
-    let pano = &config.panorama;
-    let local = match pano.mode.as_deref() {
-        None | Some("panorama") => pano.collector_group.as_deref(),
-        Some(_) => None,
-    };
     config
         .log_collectors
         .iter()
         .flatten()
         .map(|(_, lc)| lc.collector_group.as_str())
-        .chain(local)
+        .chain(local_collector_group(config))
         .collect()
 }
 
 fn firewall_collector_groups_exist(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
     let groups = collector_groups(config);
+    let pano = &config.panorama;
+    // Panorama's local Log Collector can take the group only in panorama mode, and only
+    // when it is in no other group already.
+    let local_free =
+        pano.collector_group.is_none() && matches!(pano.mode.as_deref(), None | Some("panorama"));
     for (name, fw) in config.firewalls.iter().flatten() {
         let Some(group) = fw.collector_group.as_deref() else {
             continue;
@@ -203,22 +426,126 @@ fn firewall_collector_groups_exist(config: &EstateConfig, found: &mut Vec<Diagno
         if groups.contains(group) {
             continue;
         }
+        let mut fixes = vec![format!(
+            "add a Log Collector with collector_group = \"{group}\""
+        )];
+        if local_free {
+            fixes.push(format!(
+                "set panorama.collector_group = \"{group}\" so that Panorama's local Log Collector takes the logs"
+            ));
+        }
         let existing = if groups.is_empty() {
             "No Collector Group has a collector yet".to_owned()
         } else {
             let names: Vec<String> = groups.iter().map(|g| format!("`{g}`")).collect();
+            fixes.push("name one of those groups".to_owned());
             format!("Collector Groups with a collector: {}", names.join(", "))
         };
         found.push(
             Diagnostic::error(
                 root().attr("firewalls").key(name).attr("collector_group"),
                 "Collector Group has no collector",
-                format!("The firewall group `{name}` sends logs to Collector Group `{group}`, which has no collector. {existing}. Add a Log Collector with collector_group = \"{group}\", set panorama.collector_group in panorama mode, or name an existing group."),
+                format!(
+                    "The firewall group `{name}` sends logs to Collector Group `{group}`, which has no collector. {existing}. To fix, {}.",
+                    fixes.join(", or ")
+                ),
             )
             .depends_on(root().attr("log_collectors"))
             .depends_on(panorama_path().attr("collector_group"))
             .depends_on(panorama_path().attr("mode")),
         );
+    }
+}
+
+/// One collector of a Collector Group: who, where its release is declared, the release.
+struct Collector {
+    who: String,
+    path: Path,
+    version: Version,
+}
+
+/// The collectors of every Collector Group whose release parses, by group: Panorama's
+/// local Log Collector (one entry for the pair, which shares a release) first, then the
+/// dedicated Log Collectors by name.
+fn collectors_by_group(config: &EstateConfig) -> Vec<(&str, Vec<Collector>)> {
+    let mut groups: Vec<(&str, Vec<Collector>)> = Vec::new();
+    let local = local_collector_group(config).and_then(|group| {
+        let version = panorama_version(config)?;
+        Some((
+            group,
+            Collector {
+                who: "Panorama's local Log Collector".to_owned(),
+                path: panorama_path().attr("version"),
+                version,
+            },
+        ))
+    });
+    let dedicated = config
+        .log_collectors
+        .iter()
+        .flatten()
+        .filter_map(|(name, lc)| {
+            let version = lc.version.parse::<Version>().ok()?;
+            Some((
+                lc.collector_group.as_str(),
+                Collector {
+                    who: format!("`{name}`"),
+                    path: root().attr("log_collectors").key(name).attr("version"),
+                    version,
+                },
+            ))
+        });
+    for (group, collector) in local.into_iter().chain(dedicated) {
+        match groups.iter_mut().find(|(g, _)| *g == group) {
+            Some((_, members)) => members.push(collector),
+            None => groups.push((group, vec![collector])),
+        }
+    }
+    groups.sort_by(|a, b| a.0.cmp(b.0));
+    groups
+}
+
+/// All collectors of a Collector Group run releases of one version band: the band picks
+/// their log distribution ports.
+fn collector_groups_share_a_band(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
+    let panorama = panorama_version(config);
+    for (group, members) in collectors_by_group(config) {
+        let Some(first) = members.first() else {
+            continue;
+        };
+        let band = first.version.band();
+        let Some(odd) = members.iter().find(|c| c.version.band() != band) else {
+            continue;
+        };
+        let releases: Vec<String> = members
+            .iter()
+            .map(|c| format!("{} runs {} ({})", c.who, c.version, c.version.band().name()))
+            .collect();
+        let fix = match &panorama {
+            Some(p) => {
+                let (major, minor) = p.feature_release();
+                let first = p.band().first();
+                let range = if first.feature_release() == (major, minor) {
+                    format!("{major}.{minor}")
+                } else {
+                    format!("a release from {first} to {major}.{minor}")
+                };
+                format!(
+                    "run every collector of `{group}` on {range}, Panorama's band ({})",
+                    p.band().name()
+                )
+            }
+            None => format!("run every collector of `{group}` on releases of one band"),
+        };
+        let mut diagnostic = Diagnostic::error(
+            odd.path.clone(),
+            "Collector Group mixes version bands",
+            format!("The collectors of Collector Group `{group}` run releases of different version bands: {}. Collectors distribute logs to each other on ports that depend on the band (49190 before 6.0, 28270 from 6.0 on), so one group's collectors must all run releases of one band (5.0, 5.1, 6.x-7.x, or 8.x and later). To fix, {fix}.", releases.join(", ")),
+        );
+        for other in members.iter().filter(|c| c.path != odd.path) {
+            diagnostic = diagnostic.depends_on(other.path.clone());
+        }
+        found.push(diagnostic);
     }
 }
 
@@ -231,11 +558,17 @@ fn nfs_only_on_the_virtual_appliance(config: &EstateConfig, found: &mut Vec<Diag
     };
     let nfs_path = root().attr("services").key(service.key);
     if let Some(model) = model(config.panorama.model.as_deref()).filter(|m| m.is_m_series()) {
+        // The virtual appliance is a fix only for a Panorama that uses MGT alone.
+        let vm = if uses_only_mgt(config) {
+            ", or use model `vm`"
+        } else {
+            ""
+        };
         found.push(
             Diagnostic::error(
                 nfs_path.clone(),
                 "NFS is for the virtual appliance only",
-                format!("Panorama is an `{model}`: only the Panorama virtual appliance (`vm`) stores logs on an NFS datastore. Remove the `nfs` service, or use model `vm`."),
+                format!("Panorama is an `{model}`: only the Panorama virtual appliance (`vm`) stores logs on an NFS datastore. Remove the `nfs` service{vm}."),
             )
             .depends_on(panorama_path().attr("model")),
         );
@@ -255,6 +588,25 @@ fn nfs_only_on_the_virtual_appliance(config: &EstateConfig, found: &mut Vec<Diag
             );
         }
     }
+}
+
+/// Whether Panorama assigns no function to, and declares no address on, a data interface.
+fn uses_only_mgt(config: &EstateConfig) -> bool {
+    let pano = &config.panorama;
+    let assigned = pano
+        .interfaces
+        .as_ref()
+        .map(panorama_assignments)
+        .unwrap_or_default();
+    let functions_on_mgt = assigned
+        .iter()
+        .all(|(_, name)| name.is_none_or(|n| n == "mgt"));
+    let addresses_on_mgt = pano
+        .nodes
+        .values()
+        .flat_map(|node| node.addresses.iter().flat_map(|a| a.keys()))
+        .all(|name| name == "mgt");
+    functions_on_mgt && addresses_on_mgt
 }
 
 fn interfaces_fit_model_and_release(config: &EstateConfig, found: &mut Vec<Diagnostic>) {

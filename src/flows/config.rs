@@ -26,7 +26,8 @@ pub struct EstateConfig {
     pub firewalls: Option<BTreeMap<String, FirewallGroupConfig>>,
     /// WildFire appliances or appliance clusters managed by Panorama, keyed by name.
     pub wildfire: Option<BTreeMap<String, WildfireConfig>>,
-    /// Declares Cortex Data Lake as a log destination.
+    /// Declares Cortex Data Lake as a log destination, with its addresses. Cortex Data Lake
+    /// is in use when this is declared or any firewall group sets `cortex_data_lake = true`.
     pub cortex_data_lake: Option<CortexDataLakeConfig>,
     /// External services Panorama talks to (or that talk to Panorama), keyed by service:
     /// `admin`, `scp`, `smtp`, `tacacs_plus`, `dns`, `shared_services`, `kerberos`, `ntp`,
@@ -115,8 +116,14 @@ pub struct FirewallGroupConfig {
     /// Collector Group that receives the group's logs; without it, logs go to Panorama's
     /// local Log Collector.
     pub collector_group: Option<String>,
-    /// Whether the firewalls forward logs to Cortex Data Lake (default `false`).
+    /// Whether the firewalls forward logs to Cortex Data Lake (default `false`; PAN-OS
+    /// 8.0.5 or later). Their logs then go there instead of to Panorama or their Collector
+    /// Group, unless `duplicate_logging` is set. Without the top-level `cortex_data_lake`,
+    /// the flows to Cortex Data Lake have no addresses.
     pub cortex_data_lake: Option<bool>,
+    /// Whether a group that logs to Cortex Data Lake also forwards its logs to Panorama or
+    /// its Collector Group (default `false`).
+    pub duplicate_logging: Option<bool>,
 }
 
 /// A WildFire appliance or appliance cluster.

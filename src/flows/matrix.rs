@@ -81,8 +81,11 @@ pub struct Flow {
     pub from_port: u16,
     /// Last destination port (equal to `from_port` for a single port).
     pub to_port: u16,
-    /// Palo Alto Networks App-ID of the traffic.
+    /// Palo Alto Networks App-ID of the traffic: the first of `applications`.
     pub application: String,
+    /// Every App-ID the vendor names for the traffic, in its order (updates on 28443:
+    /// `paloalto-updates` and `panorama`); flows that merged list each once, first seen first.
+    pub applications: Vec<String>,
     /// Why the flow exists, as short stable words joined by `,` (e.g. `ha-sync`,
     /// `device-management`, `log-forwarding`, `updates`, `log-distribution`, `cortex`, or
     /// the service key such as `syslog`).

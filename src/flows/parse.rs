@@ -70,6 +70,7 @@ impl Parser {
                     addresses: p.addresses(fw.addresses.as_deref(), &path.attr("addresses"))?,
                     collector_group,
                     cortex_data_lake: fw.cortex_data_lake.unwrap_or(false),
+                    duplicate_logging: fw.duplicate_logging.unwrap_or(false),
                 })
             },
         );

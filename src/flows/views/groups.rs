@@ -62,7 +62,8 @@ impl<'f> Gathered<'f> {
             .extend(side.peer_cidrs.iter().map(String::as_str));
         self.appliance_cidrs
             .extend(side.appliance_cidrs.iter().map(String::as_str));
-        self.applications.insert(&side.flow.application);
+        self.applications
+            .extend(side.flow.applications.iter().map(String::as_str));
         self.purposes.extend(side.flow.purpose.split(','));
         self.flow_keys.insert(&side.flow.key);
     }
