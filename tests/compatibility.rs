@@ -749,3 +749,85 @@ fn nfs_proposes_the_virtual_appliance_only_where_it_fits() {
         found.detail
     );
 }
+
+#[test]
+fn one_address_on_two_appliances_is_an_error_naming_both_places() {
+    // Both HA peers at one address, written two ways.
+    let found = only(json!({
+        "panorama": { "version": "10.2", "nodes": {
+            "a": { "addresses": { "mgt": ["10.0.0.10"] } },
+            "b": { "addresses": { "mgt": ["10.0.0.10/32"] } },
+        } },
+    }));
+    assert_finding(
+        &found,
+        Severity::Error,
+        "Address on two appliances",
+        "panorama.nodes[\"b\"].addresses[\"mgt\"][0]",
+        &["panorama.nodes[\"a\"].addresses[\"mgt\"][0]"],
+        &[
+            "`10.0.0.10/32` is the address of Panorama node `b` here and of Panorama node `a` at panorama.nodes[\"a\"].addresses[\"mgt\"][0]",
+            "rules from the address to itself",
+        ],
+    );
+    // A firewall group at a Log Collector's address, the group's written IPv4-mapped.
+    let found = only(json!({
+        "panorama": pano("10.2"),
+        "log_collectors": { "lc": { "version": "10.2", "collector_group": "cg", "addresses": { "mgt": ["10.1.0.5"] } } },
+        "firewalls": { "fw": { "version": "10.2", "addresses": ["10.20.0.0/16", "::ffff:10.1.0.5"] } },
+    }));
+    assert_finding(
+        &found,
+        Severity::Error,
+        "Address on two appliances",
+        "firewalls[\"fw\"].addresses[1]",
+        &["log_collectors[\"lc\"].addresses[\"mgt\"][0]"],
+        &["the firewall group `fw` here and of the Log Collector `lc`"],
+    );
+}
+
+#[test]
+fn addresses_that_may_be_shared_are_not_an_error() {
+    let found = diagnostics(json!({
+        "panorama": { "version": "10.2", "model": "m-600", "nodes": {
+            // One node on two interfaces is one appliance.
+            "a": { "addresses": { "mgt": ["10.0.0.10"], "eth1": ["10.0.0.10"] } },
+        } },
+        "firewalls": {
+            "one": { "version": "10.2", "addresses": ["10.20.0.0/16"] },
+            "two": { "version": "10.2", "addresses": ["10.20.0.0/16"] },
+        },
+        "wildfire": { "wf": { "version": "10.2", "addresses": ["10.20.0.0/16"] } },
+        // Services and Cortex Data Lake are not appliances.
+        "services": { "dns": { "addresses": ["10.0.0.10"] } },
+    }));
+    assert_eq!(found, []);
+}
+
+#[test]
+fn an_address_open_to_everyone_is_a_warning_naming_its_flows() {
+    let found = only(json!({
+        "panorama": { "version": "10.2", "nodes": { "p": { "addresses": { "mgt": ["10.0.0.10"] } } } },
+        "firewalls": { "fw": { "version": "10.2", "addresses": ["10.20.0.0/16", "0.0.0.0/0"] } },
+    }));
+    assert_finding(
+        &found,
+        Severity::Warning,
+        "Address open to everyone",
+        "firewalls[\"fw\"].addresses[1]",
+        &[],
+        &[
+            "`0.0.0.0/0` stands for every IPv4 address, the address of the firewall group `fw`",
+            "the rules built from it open the flows `firewall.fw>panorama.p@mgt:tcp:28443`, `firewall.fw>panorama.p@mgt:tcp:3978` to everyone",
+        ],
+    );
+    let found = only(json!({
+        "panorama": { "version": "10.2", "nodes": { "p": { "addresses": { "mgt": ["2001:db8::10"] } } } },
+        "services": { "admin": { "addresses": ["::/0"] } },
+    }));
+    assert!(
+        found.detail.starts_with("`::/0` stands for every IPv6 address, the address of the service `admin`: the rules built from it open the flows `service.admin>panorama.p@mgt:tcp:22`, `service.admin>panorama.p@mgt:tcp:443` to everyone."),
+        "{}",
+        found.detail
+    );
+}

@@ -55,15 +55,27 @@ fn name() -> impl Strategy<Value = String> {
 /// A host or network, IPv4 or IPv6, written canonically.
 fn address() -> impl Strategy<Value = String> {
     prop_oneof![
-        (any::<u32>(), 8u8..=32).prop_map(|(bits, prefix)| {
+        1 => (any::<u32>(), 8u8..=32).prop_map(|(bits, prefix)| {
             let net = Ipv4Net::new(bits.into(), prefix).map(|n| n.trunc());
             net.map_or_else(|_| "10.0.0.1".into(), |n| IpNet::V4(n).to_string())
         }),
-        (any::<u128>(), 32u8..=128).prop_map(|(bits, prefix)| {
+        1 => (any::<u128>(), 32u8..=128).prop_map(|(bits, prefix)| {
             let net = Ipv6Net::new(bits.into(), prefix).map(|n| n.trunc());
             net.map_or_else(|_| "2001:db8::1".into(), |n| IpNet::V6(n).to_string())
         }),
-        any::<u32>().prop_map(|bits| std::net::Ipv4Addr::from(bits).to_string()),
+        1 => any::<u32>().prop_map(|bits| std::net::Ipv4Addr::from(bits).to_string()),
+        // A small pool, so that endpoints share addresses (and rules merge), with an
+        // IPv4-mapped IPv6 host and the addresses that stand for everyone.
+        3 => prop::sample::select(vec![
+            "10.20.0.0/16",
+            "10.30.0.5",
+            "10.30.0.5/32",
+            "::ffff:10.30.0.5",
+            "2001:db8:20::/48",
+            "0.0.0.0/0",
+            "::/0",
+        ])
+        .prop_map(str::to_owned),
     ]
 }
 
@@ -400,6 +412,69 @@ fn assert_sorted_unique<'k>(what: &str, keys: impl Iterator<Item = &'k str>) {
     }
 }
 
+/// Whether a CIDR is IPv6.
+fn is_ipv6(cidr: &str) -> bool {
+    cidr.contains(':')
+}
+
+/// Whether `cidr` is of a family `appliance` (an interface's CIDRs) has, or the interface
+/// declares none.
+fn pairs_with(cidr: &str, appliance: &[String]) -> bool {
+    appliance.is_empty() || appliance.iter().any(|a| is_ipv6(a) == is_ipv6(cidr))
+}
+
+/// Rules a cloud accepts (SPEC "Rules that a cloud accepts"): no two rules of a list share
+/// appliance, interface, protocol, ports and CIDR; every rule's CIDR is of a family its
+/// appliance interface has; a rule lists the peers and flows it stands for.
+fn assert_rules_a_cloud_accepts(m: &FlowMatrix) {
+    let flows: BTreeMap<&str, &flows::Flow> = m.flows.iter().map(|f| (f.key.as_str(), f)).collect();
+    for (direction, rules) in [("ingress", &m.ingress_rules), ("egress", &m.egress_rules)] {
+        let mut targets = BTreeSet::new();
+        for r in rules {
+            let cidr = r
+                .cidr_ipv4
+                .as_deref()
+                .or(r.cidr_ipv6.as_deref())
+                .unwrap_or_default();
+            let target = (
+                &r.appliance,
+                &r.interface,
+                &r.protocol,
+                r.from_port,
+                r.to_port,
+                cidr,
+            );
+            assert!(targets.insert(target), "{direction}: {target:?} twice");
+            assert!(
+                r.peers.contains(&r.peer) && r.flow_keys.contains(&r.flow_key),
+                "{}",
+                r.key
+            );
+            assert_eq!(r.flow_keys.first(), Some(&r.flow_key), "{}", r.key);
+            assert_eq!(r.key, format!("{}:{cidr}", r.flow_key));
+            for key in &r.flow_keys {
+                let flow = flows
+                    .get(key.as_str())
+                    .unwrap_or_else(|| panic!("no flow {key}"));
+                let (appliance, peer) = match direction {
+                    "ingress" => (&flow.destination_addresses, &flow.source_addresses),
+                    _ => (&flow.source_addresses, &flow.destination_addresses),
+                };
+                assert!(
+                    peer.iter().any(|p| p == cidr),
+                    "{}: {cidr} is not the peer's",
+                    r.key
+                );
+                assert!(
+                    pairs_with(cidr, appliance),
+                    "{}: {cidr} against {appliance:?}",
+                    r.key
+                );
+            }
+        }
+    }
+}
+
 /// Grouped rules: unique sorted keys, names valid for GCP and Azure, unique priorities,
 /// and exactly the per-CIDR rules again, port lists times CIDR lists.
 fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
@@ -485,14 +560,16 @@ fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
     assert_eq!(all, policy.len(), "a flow in two policy groups");
     let appliance =
         |kind: &str| ["panorama", "log_collector", "firewall", "wildfire"].contains(&kind);
+    let paired =
+        |peer: &[String], appliance: &[String]| peer.iter().any(|cidr| pairs_with(cidr, appliance));
     let expected: Vec<&str> = m
         .flows
         .iter()
         .filter(|f| {
             if appliance(&f.destination_kind) {
-                !f.source_addresses.is_empty()
+                paired(&f.source_addresses, &f.destination_addresses)
             } else {
-                !f.destination_addresses.is_empty()
+                paired(&f.destination_addresses, &f.source_addresses)
             }
         })
         .map(|f| f.key.as_str())
@@ -524,6 +601,7 @@ proptest! {
         for flow in &m.flows {
             prop_assert!(0 < flow.from_port && flow.from_port <= flow.to_port, "{}", flow.key);
         }
+        assert_rules_a_cloud_accepts(&m);
         assert_grouped_rules_match_per_cidr_rules(&m);
         prop_assert_eq!(m.flows_markdown.lines().count(), m.flows.len() + 2);
     }

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 
+use super::addresses;
 use super::config::{EstateConfig, LogCollectorInterfaces, PanoramaInterfaces};
 use super::diagnostic::{Diagnostic, Path};
 use super::estate::{Function, Interface, Model};
@@ -36,6 +37,7 @@ pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
     collector_groups_share_a_band(config, &mut found);
     nfs_only_on_the_virtual_appliance(config, &mut found);
     interfaces_fit_model_and_release(config, &mut found);
+    found.extend(addresses::shared_by_appliances(config));
     found
 }
 

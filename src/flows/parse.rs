@@ -2,10 +2,10 @@
 //! value that does not parse becomes a [`Diagnostic`] at its own path.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use super::addresses::{self, Reading};
 use super::checks;
 use super::config::{
     EstateConfig, InterfaceAddresses, LogCollectorInterfaces, PanoramaInterfaces, ServiceConfig,
@@ -507,7 +507,8 @@ impl Parser {
         ok.then_some(addresses)
     }
 
-    /// Parses an address list: hosts become /32 or /128, the result is sorted and deduplicated.
+    /// Parses an address list: hosts become /32 or /128, IPv4-mapped IPv6 becomes IPv4, the
+    /// result is sorted and deduplicated.
     fn addresses(&mut self, list: Option<&[String]>, path: &Path) -> Option<Vec<IpNet>> {
         let mut parsed = Vec::new();
         let mut ok = true;
@@ -523,12 +524,9 @@ impl Parser {
     }
 
     fn address(&mut self, text: &str, path: &Path) -> Option<IpNet> {
-        if let Ok(host) = text.parse::<IpAddr>() {
-            return Some(IpNet::from(host));
-        }
-        match text.parse::<IpNet>() {
-            Ok(net) if net.trunc() == net => Some(net),
-            Ok(net) => {
+        match addresses::read(text) {
+            Reading::Network(net) => Some(net),
+            Reading::HostBits(net) => {
                 let host = IpNet::from(net.addr());
                 self.diagnostics.push(Diagnostic::error(
                     path.clone(),
@@ -541,7 +539,7 @@ impl Parser {
                 ));
                 None
             }
-            Err(_) => {
+            Reading::Invalid => {
                 self.diagnostics.push(Diagnostic::error(
                     path.clone(),
                     "Invalid address",
