@@ -43,11 +43,14 @@ pub struct PanoramaConfig {
     /// Panorama software release, e.g. `10.2`, `10.2.4` or `11.1.4-h7`.
     pub version: String,
     /// Appliance model: `vm` (the virtual appliance, default), `m-100`, `m-200`, `m-300`,
-    /// `m-500`, `m-600` or `m-700`.
+    /// `m-500`, `m-600` or `m-700`. The `m-100` and `m-200` have `eth1` .. `eth3`, the
+    /// other M-Series `eth1` .. `eth5`.
     pub model: Option<String>,
     /// `panorama` (default: Panorama has a local Log Collector) or `management-only`.
     pub mode: Option<String>,
-    /// Collector Group of Panorama's local Log Collector (`panorama` mode only).
+    /// Collector Group of Panorama's local Log Collector (`panorama` mode only: a
+    /// `management-only` Panorama has no Log Collector). All collectors of a group run
+    /// releases of one version band.
     pub collector_group: Option<String>,
     /// Whether HA peers encrypt their synchronisation (default `false`, the vendor default).
     pub ha_encryption: Option<bool>,
@@ -85,9 +88,12 @@ pub struct NodeConfig {
 pub struct LogCollectorConfig {
     /// Software release of the Log Collector, e.g. `10.2.4`.
     pub version: String,
-    /// Collector Group the Log Collector belongs to.
+    /// Collector Group the Log Collector belongs to. All collectors of a group run releases
+    /// of one version band (5.0, 5.1, 6.x-7.x, or 8.x and later).
     pub collector_group: String,
-    /// Appliance model: `vm` (default), `m-100`, `m-200`, `m-300`, `m-500`, `m-600` or `m-700`.
+    /// Appliance model: `vm` (default), `m-100`, `m-200`, `m-300`, `m-500`, `m-600` or
+    /// `m-700`. The `m-100` and `m-200` have `eth1` .. `eth3`, the other M-Series `eth1` ..
+    /// `eth5`.
     pub model: Option<String>,
     /// Which interface carries each function; every function defaults to `mgt`.
     pub interfaces: Option<LogCollectorInterfaces>,
