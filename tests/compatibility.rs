@@ -156,6 +156,30 @@ fn a_newer_wildfire_proposes_only_a_valid_panorama_upgrade() {
 }
 
 #[test]
+fn a_newer_log_collector_in_panoramas_group_stays_in_its_band() {
+    let found = diagnostics(json!({
+        "panorama": { "version": "7.1", "collector_group": "cg", "nodes": { "p": {} } },
+        "log_collectors": { "lc": { "version": "8.1", "collector_group": "cg" } },
+    }));
+    let summaries: Vec<&str> = found.iter().map(|d| d.summary.as_str()).collect();
+    assert_eq!(
+        summaries,
+        [
+            "Device is newer than Panorama",
+            "Collector Group mixes version bands"
+        ]
+    );
+    let found = &found[0];
+    assert!(
+        found.detail.ends_with(
+            "run the Log Collector on a release from 6.0 to 7.1, or upgrade Panorama to 8.1 or later."
+        ),
+        "{}",
+        found.detail
+    );
+}
+
+#[test]
 fn a_newer_device_under_a_collector_panorama_moves_the_group_too() {
     // Panorama 7.1 collects logs in Collector Group `cg` with a 7.1 Log Collector: an
     // upgrade to 10.2 takes Panorama to another band, so the Log Collector must follow.

@@ -6,8 +6,15 @@
 //! finding. Every finding names the value at fault as its path and every other value it
 //! rests on as `related`, so that a finding involving a value unknown during `plan` waits
 //! until that value is known.
+//!
+//! Cortex Data Lake and Collector Group findings have modules of their own; `fixes`
+//! words the fixes findings propose, so that each one is a fix the other rules accept.
 
 use std::collections::BTreeSet;
+
+mod collector_groups;
+mod cortex;
+mod fixes;
 
 use super::addresses;
 use super::config::{EstateConfig, LogCollectorInterfaces, PanoramaInterfaces};
@@ -16,6 +23,7 @@ use super::estate::{Function, Interface, Model};
 use super::interfaces;
 use super::services;
 use super::version::Version;
+use fixes::{local_collector_group, panorama_upgrade, releases_up_to};
 
 /// Oldest WildFire release Panorama manages, and the release Panorama should run to manage it.
 const WILDFIRE_MINIMUM: Version = Version::with_patch(8, 0, 1);
@@ -28,13 +36,13 @@ pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
     devices_not_newer_than_panorama(config, &mut found);
     wildfire_releases(config, &mut found);
     cortex_data_lake_release(config, &mut found);
-    cortex_firewall_releases(config, &mut found);
-    cortex_data_lake_addresses(config, &mut found);
-    duplicate_logging_needs_cortex(config, &mut found);
+    cortex::firewall_releases(config, &mut found);
+    cortex::addresses_declared(config, &mut found);
+    cortex::duplicate_logging_needs_cortex(config, &mut found);
     ha_encryption_needs_a_pair(config, &mut found);
-    panorama_collector_group_needs_panorama_mode(config, &mut found);
+    collector_groups::panorama_needs_panorama_mode(config, &mut found);
     firewall_collector_groups_exist(config, &mut found);
-    collector_groups_share_a_band(config, &mut found);
+    collector_groups::share_a_band(config, &mut found);
     nfs_only_on_the_virtual_appliance(config, &mut found);
     interfaces_fit_model_and_release(config, &mut found);
     found.extend(addresses::shared_by_appliances(config));
@@ -93,6 +101,16 @@ fn devices_not_newer_than_panorama(config: &EstateConfig, found: &mut Vec<Diagno
             .and_then(|fws| fws.get(name))
             .is_some_and(|fw| fw.cortex_data_lake == Some(true))
     };
+    // A Log Collector in the Collector Group of Panorama's local Log Collector shares
+    // Panorama's version band.
+    let with_panorama = |name: &str| {
+        let group = config
+            .log_collectors
+            .as_ref()
+            .and_then(|lcs| lcs.get(name))
+            .map(|lc| lc.collector_group.as_str());
+        group.is_some() && group == local_collector_group(config)
+    };
     for (attr, name, kind, text) in devices(config) {
         let Ok(version) = text.parse::<Version>() else {
             continue;
@@ -102,6 +120,7 @@ fn devices_not_newer_than_panorama(config: &EstateConfig, found: &mut Vec<Diagno
             let minimum = match attr {
                 "wildfire" => Some(WILDFIRE_MINIMUM),
                 "firewalls" if cortex(name) => Some(CORTEX_MINIMUM),
+                "log_collectors" if with_panorama(name) => Some(panorama.band().first()),
                 _ => None,
             };
             let mut fixes = Vec::new();
@@ -122,69 +141,6 @@ fn devices_not_newer_than_panorama(config: &EstateConfig, found: &mut Vec<Diagno
                 .depends_on(panorama_path().attr("version")),
             );
         }
-    }
-}
-
-/// The releases from `minimum` (or any) up to Panorama's feature release, in words, or
-/// `None` when there is none.
-fn releases_up_to(minimum: Option<&Version>, panorama: &Version) -> Option<String> {
-    let (major, minor) = panorama.feature_release();
-    match minimum {
-        None => Some(format!("{major}.{minor} or earlier")),
-        Some(minimum) if minimum.feature_release() > (major, minor) => None,
-        Some(minimum) if minimum.feature_release() == (major, minor) => {
-            Some(format!("{minimum} or a later {major}.{minor} release"))
-        }
-        Some(minimum) => Some(format!("a release from {minimum} to {major}.{minor}")),
-    }
-}
-
-/// Whether the estate uses Cortex Data Lake: declared, or named by a firewall group.
-fn cortex_in_use(config: &EstateConfig) -> bool {
-    config.cortex_data_lake.is_some()
-        || config
-            .firewalls
-            .iter()
-            .flatten()
-            .any(|(_, fw)| fw.cortex_data_lake == Some(true))
-}
-
-/// "upgrade Panorama to X or later", where X is the later of `at_least` and what the rest
-/// of the estate needs of Panorama (8.0.5 for Cortex Data Lake, 8.0.1 for WildFire), with
-/// the Log Collectors that must follow Panorama into its new version band.
-fn panorama_upgrade(config: &EstateConfig, at_least: Version) -> String {
-    let mut target = at_least;
-    if cortex_in_use(config) {
-        target = target.max(CORTEX_MINIMUM);
-    }
-    if config.wildfire.as_ref().is_some_and(|w| !w.is_empty()) {
-        target = target.max(WILDFIRE_MINIMUM);
-    }
-    let upgrade = format!("upgrade Panorama to {target} or later");
-    let Some(group) = local_collector_group(config) else {
-        return upgrade;
-    };
-    let band = target.band();
-    let behind = config
-        .log_collectors
-        .iter()
-        .flatten()
-        .filter(|(_, lc)| lc.collector_group == group)
-        .filter_map(|(_, lc)| lc.version.parse::<Version>().ok())
-        .any(|v| v.band() != band);
-    if behind {
-        format!("{upgrade} together with the Log Collectors of Collector Group `{group}` (one group, one version band)")
-    } else {
-        upgrade
-    }
-}
-
-/// The Collector Group of Panorama's local Log Collector, in `panorama` mode.
-fn local_collector_group(config: &EstateConfig) -> Option<&str> {
-    let pano = &config.panorama;
-    match pano.mode.as_deref() {
-        None | Some("panorama") => pano.collector_group.as_deref(),
-        Some(_) => None,
     }
 }
 
@@ -273,89 +229,6 @@ fn cortex_data_lake_release(config: &EstateConfig, found: &mut Vec<Diagnostic>) 
     }
 }
 
-/// CDL-FW: a firewall group logs to Cortex Data Lake from PAN-OS 8.0.5 on.
-fn cortex_firewall_releases(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
-    let panorama = panorama_version(config);
-    for (name, fw) in config.firewalls.iter().flatten() {
-        if fw.cortex_data_lake != Some(true) {
-            continue;
-        }
-        let Ok(version) = fw.version.parse::<Version>() else {
-            continue;
-        };
-        if version >= CORTEX_MINIMUM {
-            continue;
-        }
-        let upgrade = match &panorama {
-            Some(p) if *p >= CORTEX_MINIMUM => match releases_up_to(Some(&CORTEX_MINIMUM), p) {
-                Some(range) => format!("upgrade the group to {range}"),
-                None => format!("upgrade the group to {CORTEX_MINIMUM} or later"),
-            },
-            Some(_) => format!(
-                "upgrade the group to {CORTEX_MINIMUM} or later and {}",
-                panorama_upgrade(config, CORTEX_MINIMUM)
-            ),
-            None => format!("upgrade the group to {CORTEX_MINIMUM} or later"),
-        };
-        let path = root().attr("firewalls").key(name);
-        found.push(
-            Diagnostic::error(
-                path.attr("version"),
-                "Firewall group too old for Cortex Data Lake",
-                format!("The firewall group `{name}` runs {version} and sets cortex_data_lake = true, but firewalls log to Cortex Data Lake from PAN-OS {CORTEX_MINIMUM} on. To fix, {upgrade}, or leave cortex_data_lake off."),
-            )
-            .depends_on(path.attr("cortex_data_lake"))
-            .depends_on(panorama_path().attr("version")),
-        );
-    }
-}
-
-/// Cortex Data Lake in use through firewall groups only: its flows exist without
-/// addresses, so no rule carries them.
-fn cortex_data_lake_addresses(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
-    if config.cortex_data_lake.is_some() {
-        return;
-    }
-    let groups: Vec<&str> = config
-        .firewalls
-        .iter()
-        .flatten()
-        .filter(|(_, fw)| fw.cortex_data_lake == Some(true))
-        .map(|(name, _)| name.as_str())
-        .collect();
-    let Some(first) = groups.first() else {
-        return;
-    };
-    let who = match groups.len() {
-        1 => format!("The firewall group `{first}` logs"),
-        n => format!("The firewall groups `{first}` and {} more log", n - 1),
-    };
-    found.push(
-        Diagnostic::warning(
-            root().attr("firewalls").key(first).attr("cortex_data_lake"),
-            "Cortex Data Lake without addresses",
-            format!("{who} to Cortex Data Lake, but the top-level cortex_data_lake is not declared: the flows to Cortex Data Lake (tcp/444 from Panorama, tcp/3978 from the firewalls) have no destination addresses, so no rule carries them. Declare cortex_data_lake = {{ addresses = [...] }} with the addresses of your Cortex Data Lake region."),
-        )
-        .depends_on(root().attr("cortex_data_lake")),
-    );
-}
-
-fn duplicate_logging_needs_cortex(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
-    for (name, fw) in config.firewalls.iter().flatten() {
-        if fw.duplicate_logging == Some(true) && fw.cortex_data_lake != Some(true) {
-            let path = root().attr("firewalls").key(name);
-            found.push(
-                Diagnostic::warning(
-                    path.attr("duplicate_logging"),
-                    "Duplicate logging without Cortex Data Lake",
-                    format!("duplicate_logging has no effect unless the group also logs to Cortex Data Lake: the firewall group `{name}` already forwards its logs to Panorama or its Collector Group. Set cortex_data_lake = true to log to both, or leave duplicate_logging out."),
-                )
-                .depends_on(path.attr("cortex_data_lake")),
-            );
-        }
-    }
-}
-
 fn ha_encryption_needs_a_pair(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
     if config.panorama.ha_encryption == Some(true) && config.panorama.nodes.len() == 1 {
         found.push(
@@ -367,40 +240,6 @@ fn ha_encryption_needs_a_pair(config: &EstateConfig, found: &mut Vec<Diagnostic>
             .depends_on(panorama_path().attr("nodes")),
         );
     }
-}
-
-fn panorama_collector_group_needs_panorama_mode(
-    config: &EstateConfig,
-    found: &mut Vec<Diagnostic>,
-) {
-    let pano = &config.panorama;
-    let (Some(group), Some("management-only")) = (&pano.collector_group, pano.mode.as_deref())
-    else {
-        return;
-    };
-    // Panorama mode is a fix only when Panorama's release shares a band with the group's
-    // Log Collectors (it would join the group).
-    let panorama_band = panorama_version(config).map(|v| v.band());
-    let same_band = config
-        .log_collectors
-        .iter()
-        .flatten()
-        .filter(|(_, lc)| lc.collector_group == *group)
-        .filter_map(|(_, lc)| lc.version.parse::<Version>().ok())
-        .all(|v| Some(v.band()) == panorama_band);
-    let mode = if same_band {
-        ", or set mode = \"panorama\" so that Panorama's own Log Collector joins the group"
-    } else {
-        ""
-    };
-    found.push(
-        Diagnostic::error(
-            panorama_path().attr("collector_group"),
-            "Collector Group on a management-only Panorama",
-            format!("Panorama runs in `management-only` mode, which has no local Log Collector, so it cannot join Collector Group `{group}`. Leave collector_group out (dedicated Log Collectors name their group themselves){mode}."),
-        )
-        .depends_on(panorama_path().attr("mode")),
-    );
 }
 
 /// Names of the Collector Groups that have at least one collector.
@@ -456,98 +295,6 @@ fn firewall_collector_groups_exist(config: &EstateConfig, found: &mut Vec<Diagno
             .depends_on(panorama_path().attr("collector_group"))
             .depends_on(panorama_path().attr("mode")),
         );
-    }
-}
-
-/// One collector of a Collector Group: who, where its release is declared, the release.
-struct Collector {
-    who: String,
-    path: Path,
-    version: Version,
-}
-
-/// The collectors of every Collector Group whose release parses, by group: Panorama's
-/// local Log Collector (one entry for the pair, which shares a release) first, then the
-/// dedicated Log Collectors by name.
-fn collectors_by_group(config: &EstateConfig) -> Vec<(&str, Vec<Collector>)> {
-    let mut groups: Vec<(&str, Vec<Collector>)> = Vec::new();
-    let local = local_collector_group(config).and_then(|group| {
-        let version = panorama_version(config)?;
-        Some((
-            group,
-            Collector {
-                who: "Panorama's local Log Collector".to_owned(),
-                path: panorama_path().attr("version"),
-                version,
-            },
-        ))
-    });
-    let dedicated = config
-        .log_collectors
-        .iter()
-        .flatten()
-        .filter_map(|(name, lc)| {
-            let version = lc.version.parse::<Version>().ok()?;
-            Some((
-                lc.collector_group.as_str(),
-                Collector {
-                    who: format!("`{name}`"),
-                    path: root().attr("log_collectors").key(name).attr("version"),
-                    version,
-                },
-            ))
-        });
-    for (group, collector) in local.into_iter().chain(dedicated) {
-        match groups.iter_mut().find(|(g, _)| *g == group) {
-            Some((_, members)) => members.push(collector),
-            None => groups.push((group, vec![collector])),
-        }
-    }
-    groups.sort_by(|a, b| a.0.cmp(b.0));
-    groups
-}
-
-/// All collectors of a Collector Group run releases of one version band: the band picks
-/// their log distribution ports.
-fn collector_groups_share_a_band(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
-    let panorama = panorama_version(config);
-    for (group, members) in collectors_by_group(config) {
-        let Some(first) = members.first() else {
-            continue;
-        };
-        let band = first.version.band();
-        let Some(odd) = members.iter().find(|c| c.version.band() != band) else {
-            continue;
-        };
-        let releases: Vec<String> = members
-            .iter()
-            .map(|c| format!("{} runs {} ({})", c.who, c.version, c.version.band().name()))
-            .collect();
-        let fix = match &panorama {
-            Some(p) => {
-                let (major, minor) = p.feature_release();
-                let first = p.band().first();
-                let range = if first.feature_release() == (major, minor) {
-                    format!("{major}.{minor}")
-                } else {
-                    format!("a release from {first} to {major}.{minor}")
-                };
-                format!(
-                    "run every collector of `{group}` on {range}, Panorama's band ({})",
-                    p.band().name()
-                )
-            }
-            None => format!("run every collector of `{group}` on releases of one band"),
-        };
-        let mut diagnostic = Diagnostic::error(
-            odd.path.clone(),
-            "Collector Group mixes version bands",
-            format!("The collectors of Collector Group `{group}` run releases of different version bands: {}. Collectors distribute logs to each other on ports that depend on the band (49190 before 6.0, 28270 from 6.0 on), so one group's collectors must all run releases of one band (5.0, 5.1, 6.x-7.x, or 8.x and later). To fix, {fix}.", releases.join(", ")),
-        );
-        for other in members.iter().filter(|c| c.path != odd.path) {
-            diagnostic = diagnostic.depends_on(other.path.clone());
-        }
-        found.push(diagnostic);
     }
 }
 
