@@ -11,7 +11,7 @@ use std::net::IpAddr;
 
 use ipnet::{IpNet, Ipv4Net};
 
-use super::config::{EstateConfig, InterfaceAddresses};
+use super::config::EstateConfig;
 use super::diagnostic::{Diagnostic, Path};
 use super::expand::Kind;
 use super::matrix::Flow;
@@ -88,70 +88,44 @@ pub struct Declared<'c> {
 }
 
 /// Every address the estate declares, in declaration order: Panorama nodes, Log
-/// Collectors, firewall groups, WildFire, Cortex Data Lake, services.
+/// Collectors, firewall groups, WildFire, services, Cortex Data Lake.
 pub fn declared(config: &EstateConfig) -> Vec<Declared<'_>> {
     let root = Path::root();
     let mut found = Vec::new();
-    for (name, node) in &config.panorama.nodes {
-        let path = root
-            .attr("panorama")
-            .attr("nodes")
-            .key(name)
-            .attr("addresses");
-        let endpoint = endpoint_name(Kind::Panorama, name);
-        per_interface(
-            &mut found,
-            &endpoint,
-            Kind::Panorama,
-            &path,
-            node.addresses.as_ref(),
-        );
-    }
-    for (name, lc) in config.log_collectors.iter().flatten() {
-        let path = root.attr("log_collectors").key(name).attr("addresses");
-        let endpoint = endpoint_name(Kind::LogCollector, name);
-        per_interface(
-            &mut found,
-            &endpoint,
-            Kind::LogCollector,
-            &path,
-            lc.addresses.as_ref(),
-        );
+    let nodes = config.panorama.nodes.iter().map(|(name, node)| {
+        let path = root.attr("panorama").attr("nodes").key(name);
+        (Kind::Panorama, name, path, node.addresses.as_ref())
+    });
+    let log_collectors = config.log_collectors.iter().flatten().map(|(name, lc)| {
+        let path = root.attr("log_collectors").key(name);
+        (Kind::LogCollector, name, path, lc.addresses.as_ref())
+    });
+    for (kind, name, path, addresses) in nodes.chain(log_collectors) {
+        let endpoint = endpoint_name(kind, name);
+        for (interface, list) in addresses.into_iter().flatten() {
+            let path = path.attr("addresses").key(interface);
+            let at = (endpoint.as_str(), kind, Some(interface.as_str()), &path);
+            push_list(&mut found, at, Some(list));
+        }
     }
     let firewalls = config.firewalls.iter().flatten();
     let firewalls = firewalls.map(|(n, fw)| (Kind::Firewall, "firewalls", n, &fw.addresses));
     let wildfire = config.wildfire.iter().flatten();
     let wildfire = wildfire.map(|(n, wf)| (Kind::Wildfire, "wildfire", n, &wf.addresses));
-    for (kind, attr, name, list) in firewalls.chain(wildfire) {
+    let services = config.services.iter().flatten();
+    let services = services.map(|(k, s)| (Kind::Service, "services", k, &s.addresses));
+    for (kind, attr, name, list) in firewalls.chain(wildfire).chain(services) {
         let path = root.attr(attr).key(name).attr("addresses");
-        flat(
-            &mut found,
-            &endpoint_name(kind, name),
-            kind,
-            &path,
-            list.as_deref(),
-        );
+        let endpoint = endpoint_name(kind, name);
+        push_list(&mut found, (&endpoint, kind, None, &path), list.as_deref());
     }
     if let Some(cdl) = &config.cortex_data_lake {
         let path = root.attr("cortex_data_lake").attr("addresses");
         let kind = Kind::CortexDataLake;
-        flat(
+        push_list(
             &mut found,
-            kind.name(),
-            kind,
-            &path,
+            (kind.name(), kind, None, &path),
             cdl.addresses.as_deref(),
-        );
-    }
-    for (key, service) in config.services.iter().flatten() {
-        let path = root.attr("services").key(key).attr("addresses");
-        let endpoint = endpoint_name(Kind::Service, key);
-        flat(
-            &mut found,
-            &endpoint,
-            Kind::Service,
-            &path,
-            service.addresses.as_deref(),
         );
     }
     found
@@ -161,38 +135,17 @@ fn endpoint_name(kind: Kind, name: &str) -> String {
     format!("{}.{name}", kind.name())
 }
 
-fn per_interface<'c>(
-    found: &mut Vec<Declared<'c>>,
-    endpoint: &str,
-    kind: Kind,
-    path: &Path,
-    addresses: Option<&'c InterfaceAddresses>,
-) {
-    for (interface, list) in addresses.into_iter().flatten() {
-        for (index, text) in list.iter().enumerate() {
-            found.push(Declared {
-                endpoint: endpoint.to_owned(),
-                kind,
-                interface: Some(interface),
-                path: path.key(interface).index(index),
-                text,
-            });
-        }
-    }
-}
+/// Where a list of addresses sits: endpoint, kind, interface and the list's path.
+type Place<'a, 'c> = (&'a str, Kind, Option<&'c str>, &'a Path);
 
-fn flat<'c>(
-    found: &mut Vec<Declared<'c>>,
-    endpoint: &str,
-    kind: Kind,
-    path: &Path,
-    list: Option<&'c [String]>,
-) {
+/// Pushes every address of `list`, each with its path.
+fn push_list<'c>(found: &mut Vec<Declared<'c>>, at: Place<'_, 'c>, list: Option<&'c [String]>) {
+    let (endpoint, kind, interface, path) = at;
     for (index, text) in list.into_iter().flatten().enumerate() {
         found.push(Declared {
             endpoint: endpoint.to_owned(),
             kind,
-            interface: None,
+            interface,
             path: path.index(index),
             text,
         });
