@@ -64,7 +64,9 @@ pub struct PanoramaConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PanoramaInterfaces {
-    /// Interface that managed devices connect to for management (default `mgt`).
+    /// Interface that managed devices connect to for management (default `mgt`); in an HA
+    /// pair in `panorama` mode, each peer's local Log Collector connects from it to the
+    /// other peer's.
     pub device_management: Option<String>,
     /// Interface that receives logs from firewalls (default `mgt`).
     pub log_collection: Option<String>,

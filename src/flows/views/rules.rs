@@ -124,10 +124,10 @@ fn rule_description(purposes: &str, preposition: &str, peers: &[String]) -> Stri
 }
 
 /// `names` joined by ", ", or the first few and "and N more", in at most `room`
-/// characters when that is possible.
+/// characters when that is possible (a single name is left for the description to cut).
 fn names_within(names: &[String], room: usize) -> String {
     let all = names.join(", ");
-    if all.chars().count() <= room {
+    if all.chars().count() <= room || names.len() == 1 {
         return all;
     }
     (1..names.len())
@@ -162,6 +162,7 @@ mod tests {
             "firewall.group-0, firewall.group-1 and 3 more"
         );
         assert_eq!(names_within(&names(5), 10), "5 peers");
+        assert_eq!(names_within(&names(1), 10), "firewall.group-0");
     }
 
     #[test]
