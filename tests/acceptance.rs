@@ -115,52 +115,45 @@ fn terraform_test_suites_pass() {
 /// fail, and checks Terraform's rendering of the error: the summary, the detail (line
 /// wrapping undone) and the configuration line Terraform points at, given by its text.
 fn assert_plan_error(body: &str, summary: &str, detail: &str, line: &str) {
-    let config = format!("{HEADER}\ndata \"panorama_flow_matrix\" \"x\" {{\n{body}}}\n");
-    let ws = Workspace::with_config(&config);
-    ws.init();
-    let run = ws
-        .terraform(&["plan", "-input=false", "-no-color"])
-        .expect_failure("plan");
-    let stderr = &run.stderr;
-    assert!(
-        stderr.contains(&format!("Error: {summary}")),
-        "expected `{summary}` in:\n{stderr}"
-    );
-    assert!(
-        unwrapped(stderr).contains(detail),
-        "expected `{detail}` in:\n{stderr}"
-    );
-    let at = format!(
-        "on main.tf line {}, in data \"panorama_flow_matrix\" \"x\"",
-        line_of(&config, line)
-    );
-    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
+    assert_plan_diagnostic(Severity::Error, body, summary, detail, line);
 }
 
-/// Plans a configuration holding `data "panorama_flow_matrix" "x" { BODY }`, which must
-/// succeed with a warning, and checks Terraform's rendering of the warning (on standard
-/// output): the summary, the detail (line wrapping undone) and the line it points at.
+/// The same for a warning: the plan succeeds and shows it.
 fn assert_plan_warning(body: &str, summary: &str, detail: &str, line: &str) {
+    assert_plan_diagnostic(Severity::Warning, body, summary, detail, line);
+}
+
+/// What Terraform calls a diagnostic, and where it prints it.
+#[derive(Clone, Copy)]
+enum Severity {
+    /// The plan fails; Terraform prints the error on standard error.
+    Error,
+    /// The plan succeeds; Terraform prints the warning on standard output.
+    Warning,
+}
+
+fn assert_plan_diagnostic(severity: Severity, body: &str, summary: &str, detail: &str, line: &str) {
     let config = format!("{HEADER}\ndata \"panorama_flow_matrix\" \"x\" {{\n{body}}}\n");
     let ws = Workspace::with_config(&config);
     ws.init();
-    let run = ws
-        .terraform(&["plan", "-input=false", "-no-color"])
-        .expect_ok("plan");
-    let stdout = &run.stdout;
+    let run = ws.terraform(&["plan", "-input=false", "-no-color"]);
+    let (word, shown) = match severity {
+        Severity::Error => ("Error", run.expect_failure("plan").stderr),
+        Severity::Warning => ("Warning", run.expect_ok("plan").stdout),
+    };
     assert!(
-        stdout.contains(&format!("Warning: {summary}")),
-        "expected `{summary}` in:\n{stdout}"
+        shown.contains(&format!("{word}: {summary}")),
+        "expected `{word}: {summary}` in:\n{shown}"
     );
     assert!(
-        unwrapped(stdout).contains(detail),
-        "expected `{detail}` in:\n{stdout}"
+        unwrapped(&shown).contains(detail),
+        "expected `{detail}` in:\n{shown}"
     );
     let at = format!(
         "on main.tf line {}, in data \"panorama_flow_matrix\" \"x\"",
         line_of(&config, line)
     );
-    assert!(stdout.contains(&at), "expected `{at}` in:\n{stdout}");
+    assert!(shown.contains(&at), "expected `{at}` in:\n{shown}");
 }
 
 // Terraform (1.11 to 1.15) places a diagnostic no deeper than a top-level attribute and
