@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{assert_plan_error, Workspace, HEADER};
+use support::{assert_plan_error, assert_plan_warning, Workspace, HEADER};
 
 fn strings(value: &Value) -> Vec<String> {
     value
@@ -269,5 +269,205 @@ data "panorama_flow_matrix" "x" {{
         run.stderr.contains("Error: Device is newer than Panorama"),
         "{}",
         run.stderr
+    );
+}
+
+// Issue 9: the flow catalog's second pass and rules a cloud accepts.
+
+#[test]
+fn a_firewall_group_logging_to_cortex_before_8_0_5_is_an_error_naming_both_releases() {
+    assert_plan_error(
+        r#"  panorama = { version = "10.1", nodes = { a = {} } }
+  cortex_data_lake = { addresses = ["203.0.113.0/24"] }
+  firewalls = {
+    cloud = {
+      version          = "8.0.4"
+      cortex_data_lake = true
+    }
+  }
+"#,
+        "Firewall group too old for Cortex Data Lake",
+        "firewalls[\"cloud\"].version: The firewall group `cloud` runs 8.0.4 and sets cortex_data_lake = true, but firewalls log to Cortex Data Lake from PAN-OS 8.0.5 on. To fix, upgrade the group to a release from 8.0.5 to 10.1, or leave cortex_data_lake off.",
+        "cloud = {",
+    );
+}
+
+#[test]
+fn cortex_data_lake_without_the_top_level_block_is_a_warning() {
+    assert_plan_warning(
+        r#"  panorama = { version = "10.1", nodes = { a = {} } }
+  firewalls = {
+    cloud = {
+      version          = "10.1"
+      cortex_data_lake = true
+    }
+  }
+"#,
+        "Cortex Data Lake without addresses",
+        "firewalls[\"cloud\"].cortex_data_lake: The firewall group `cloud` logs to Cortex Data Lake, but the top-level cortex_data_lake is not declared",
+        "cloud = {",
+    );
+}
+
+#[test]
+fn duplicate_logging_without_cortex_data_lake_is_a_warning() {
+    assert_plan_warning(
+        r#"  panorama = { version = "10.1", nodes = { a = {} } }
+  firewalls = {
+    branch = {
+      version           = "10.1"
+      duplicate_logging = true
+    }
+  }
+"#,
+        "Duplicate logging without Cortex Data Lake",
+        "firewalls[\"branch\"].duplicate_logging: duplicate_logging has no effect unless the group also logs to Cortex Data Lake",
+        "branch = {",
+    );
+}
+
+#[test]
+fn a_collector_group_mixing_version_bands_is_an_error_naming_each_release() {
+    assert_plan_error(
+        r#"  panorama = { version = "10.2", collector_group = "east", nodes = { a = {} } }
+  log_collectors = {
+    lc-new = {
+      version         = "10.2"
+      collector_group = "east"
+    }
+    lc-old = {
+      version         = "7.1"
+      collector_group = "east"
+    }
+  }
+"#,
+        "Collector Group mixes version bands",
+        "log_collectors[\"lc-old\"].version: The collectors of Collector Group `east` run releases of different version bands: Panorama's local Log Collector runs 10.2 (8.x and later), `lc-new` runs 10.2 (8.x and later), `lc-old` runs 7.1 (6.x-7.x).",
+        "lc-old = {",
+    );
+}
+
+#[test]
+fn a_collector_group_on_a_management_only_panorama_is_an_error() {
+    assert_plan_error(
+        r#"  panorama = {
+    version         = "10.2"
+    mode            = "management-only"
+    collector_group = "east"
+    nodes           = { a = {} }
+  }
+"#,
+        "Collector Group on a management-only Panorama",
+        "panorama.collector_group: Panorama runs in `management-only` mode, which has no local Log Collector, so it cannot join Collector Group `east`. Leave collector_group out (dedicated Log Collectors name their group themselves), or set mode = \"panorama\"",
+        "panorama = {",
+    );
+}
+
+#[test]
+fn an_m_200_has_no_eth4() {
+    assert_plan_error(
+        r#"  panorama = {
+    version = "10.2"
+    model   = "m-200"
+    nodes   = { a = { addresses = { eth4 = ["10.0.4.10"] } } }
+  }
+"#,
+        "Interface not on this model",
+        "panorama.nodes[\"a\"].addresses[\"eth4\"]: Panorama is an `m-200`, which has no `eth4`. `m-200` has `mgt` and `eth1` .. `eth3`.",
+        "panorama = {",
+    );
+}
+
+#[test]
+fn a_newer_wildfire_proposes_only_a_valid_panorama_upgrade() {
+    assert_plan_error(
+        r#"  panorama = { version = "7.1", nodes = { a = {} } }
+  wildfire = {
+    wf = {
+      version = "8.0.1"
+    }
+  }
+"#,
+        "Device is newer than Panorama",
+        "wildfire[\"wf\"].version: The WildFire `wf` runs 8.0.1 but Panorama runs 7.1. Panorama manages only devices on its own release or earlier: upgrade Panorama to 8.0.1 or later.",
+        "wf = {",
+    );
+}
+
+#[test]
+fn one_address_on_two_appliances_is_an_error_naming_both_places() {
+    assert_plan_error(
+        r#"  panorama = {
+    version = "10.2"
+    nodes = {
+      a = { addresses = { mgt = ["10.0.0.10"] } }
+      b = { addresses = { mgt = ["10.0.0.11"] } }
+    }
+  }
+  firewalls = {
+    branch = {
+      version   = "10.2"
+      addresses = ["10.0.0.10"]
+    }
+  }
+"#,
+        "Address on two appliances",
+        "firewalls[\"branch\"].addresses[0]: `10.0.0.10/32` is the address of the firewall group `branch` here and of Panorama node `a` at panorama.nodes[\"a\"].addresses[\"mgt\"][0].",
+        "branch = {",
+    );
+}
+
+#[test]
+fn an_address_open_to_everyone_is_a_warning_naming_its_flows() {
+    assert_plan_warning(
+        r#"  panorama = { version = "10.2", nodes = { a = { addresses = { mgt = ["10.0.0.10"] } } } }
+  firewalls = {
+    anywhere = {
+      version   = "10.2"
+      addresses = ["0.0.0.0/0"]
+    }
+  }
+"#,
+        "Address open to everyone",
+        "firewalls[\"anywhere\"].addresses[0]: `0.0.0.0/0` stands for every IPv4 address, the address of the firewall group `anywhere`: the rules built from it open the flows `firewall.anywhere>panorama.a@mgt:tcp:28443`, `firewall.anywhere>panorama.a@mgt:tcp:3978` to everyone.",
+        "anywhere = {",
+    );
+}
+
+#[test]
+fn peers_sharing_a_cidr_share_one_rule_that_a_cloud_accepts() {
+    let ws = Workspace::with_config(&format!(
+        r#"{HEADER}
+data "panorama_flow_matrix" "x" {{
+  panorama = {{
+    version = "10.2"
+    nodes   = {{ a = {{ addresses = {{ mgt = ["10.0.0.10"] }} }} }}
+  }}
+  firewalls = {{
+    east = {{ version = "10.1", addresses = ["10.20.0.0/16", "::ffff:10.21.0.5"] }}
+    west = {{ version = "10.1", addresses = ["10.20.0.0/16", "2001:db8:20::/48"] }}
+  }}
+}}
+
+output "ingress" {{
+  value = [for r in data.panorama_flow_matrix.x.ingress_rules : "${{r.from_port}} ${{coalesce(r.cidr_ipv4, r.cidr_ipv6)}} ${{join(",", r.peers)}}"]
+}}
+"#
+    ));
+    ws.init();
+    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
+        .expect_ok("apply");
+    let mut ingress = strings(&ws.output("ingress"));
+    ingress.sort();
+    // One rule per port for the shared CIDR naming both groups; the IPv4-mapped host is
+    // IPv4; IPv6 has no rule on an IPv4-only Panorama.
+    assert_eq!(
+        ingress,
+        [
+            "28443 10.20.0.0/16 firewall.east,firewall.west",
+            "28443 10.21.0.5/32 firewall.east",
+            "3978 10.20.0.0/16 firewall.east,firewall.west",
+            "3978 10.21.0.5/32 firewall.east",
+        ]
     );
 }

@@ -170,7 +170,8 @@ fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
         }
     }
 
-    // Known rules: HA sync into the primary's MGT, and legacy-dc's IPv6 network.
+    // Known rules: HA sync into the primary's MGT, and legacy-dc's IPv6 network into the
+    // dual-stack primary only (the secondary's MGT has no IPv6 address to pair with).
     let ha = planned_ingress["panorama.secondary@mgt>panorama.primary@mgt:tcp:28260:10.0.0.11/32"];
     println!("{}", serde_json::to_string_pretty(ha).unwrap_or_default());
     assert_eq!(
@@ -182,6 +183,8 @@ fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
     let v6 = planned_ingress["firewall.legacy-dc>panorama.primary@mgt:tcp:3978:2001:db8:30::/64"];
     assert_eq!(v6["cidr_ipv6"], "2001:db8:30::/64");
     assert_eq!(v6["cidr_ipv4"], Value::Null);
+    assert!(!planned_ingress
+        .contains_key("firewall.legacy-dc>panorama.secondary@mgt:tcp:3978:2001:db8:30::/64"));
 
     // One security group per appliance interface; none for the firewall groups.
     let groups = planned(&plan, "aws_security_group");
@@ -215,7 +218,8 @@ fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
 fn an_estate_over_the_aws_rule_quota_fails_to_plan_with_advice() {
     let ws = aws_example();
     // 31 networks of 10.1 firewalls, each managed and updated through both Panoramas' MGT
-    // (tcp 3978 and 28443): 62 inbound rules, with HA and the Log Collector 66.
+    // (tcp 3978 and 28443): 62 inbound rules, 67 with HA, the HA peer's local Log Collector
+    // and the dedicated Log Collector; outbound, HA and the local Log Collector make 3.
     let addresses: Vec<String> = (0..31).map(|i| format!("10.{}.0.0/16", 100 + i)).collect();
     let vars = json!({ "firewalls": { "branches": {
         "version": "10.1", "collector_group": "east", "addresses": addresses } } });
@@ -235,7 +239,7 @@ fn an_estate_over_the_aws_rule_quota_fails_to_plan_with_advice() {
     );
     for appliance in ["panorama.primary", "panorama.secondary"] {
         let message = format!(
-            "Security group {appliance}@mgt needs 66 inbound IPv4, 0 inbound IPv6, 2 outbound \
+            "Security group {appliance}@mgt needs 67 inbound IPv4, 0 inbound IPv6, 3 outbound \
              IPv4 and 0 outbound IPv6 rules, more than max_rules_per_security_group = 60 (the \
              AWS quota \"Inbound or outbound rules per security group\", 60 by default). \
              Summarize the peers' addresses into fewer CIDRs, move Panorama functions to other \

@@ -39,7 +39,8 @@ data "panorama_flow_matrix" "estate" {
     }
     nodes = {
       primary = {
-        addresses = { mgt = ["10.0.0.10"], eth1 = ["10.0.1.10"], eth2 = ["10.0.2.10"] }
+        # Dual-stack MGT: IPv6 peers get IPv6 rules here; an IPv4-only interface gets none.
+        addresses = { mgt = ["10.0.0.10", "2001:db8::10"], eth1 = ["10.0.1.10"], eth2 = ["10.0.2.10"] }
       }
       secondary = {
         addresses = { mgt = ["10.0.0.11"], eth1 = ["10.0.1.11"], eth2 = ["10.0.2.11"] }

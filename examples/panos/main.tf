@@ -116,7 +116,9 @@ locals {
   }
 
   # The `rule` blocks of panos_panorama_security_rule_group, in key order. Sources are the
-  # initiators: the peers of an ingress group, the appliance of an egress group.
+  # initiators: the peers of an ingress group, the appliance of an egress group. A rule
+  # allows every App-ID the vendor names for its traffic (updates on 28443:
+  # paloalto-updates and panorama).
   security_rules = [
     for g in local.policy_groups : {
       key                   = g.key

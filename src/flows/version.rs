@@ -37,6 +37,26 @@ impl Band {
     pub fn index(self) -> usize {
         self as usize
     }
+
+    /// The band as the vendor's table names it, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Band::V5_0 => "5.0",
+            Band::V5_1 => "5.1",
+            Band::V6To7 => "6.x-7.x",
+            Band::V8Plus => "8.x and later",
+        }
+    }
+
+    /// The first release of the band.
+    pub fn first(self) -> Version {
+        match self {
+            Band::V5_0 => Version::new(5, 0),
+            Band::V5_1 => Version::new(5, 1),
+            Band::V6To7 => Version::new(6, 0),
+            Band::V8Plus => Version::new(8, 0),
+        }
+    }
 }
 
 /// Why a release string was refused.

@@ -319,25 +319,54 @@ pub fn line_of(config: &str, needle: &str) -> usize {
 /// wrapping undone) and the configuration line Terraform points at, given by its text.
 /// Returns Terraform's standard error.
 pub fn assert_plan_error(body: &str, summary: &str, detail: &str, line: &str) -> String {
+    assert_plan_diagnostic(Severity::Error, body, summary, detail, line)
+}
+
+/// The same for a warning: the plan succeeds and shows it. Returns Terraform's standard
+/// output.
+pub fn assert_plan_warning(body: &str, summary: &str, detail: &str, line: &str) -> String {
+    assert_plan_diagnostic(Severity::Warning, body, summary, detail, line)
+}
+
+/// What Terraform calls a diagnostic, and where it prints it.
+#[derive(Debug, Clone, Copy)]
+pub enum Severity {
+    /// The plan fails; Terraform prints the error on standard error.
+    Error,
+    /// The plan succeeds; Terraform prints the warning on standard output.
+    Warning,
+}
+
+/// Plans `data "panorama_flow_matrix" "x" { BODY }` and checks Terraform's rendering of a
+/// diagnostic of `severity`: summary, detail (line wrapping undone) and the line it points
+/// at. Returns the stream Terraform printed it on.
+pub fn assert_plan_diagnostic(
+    severity: Severity,
+    body: &str,
+    summary: &str,
+    detail: &str,
+    line: &str,
+) -> String {
     let config = format!("{HEADER}\ndata \"panorama_flow_matrix\" \"x\" {{\n{body}}}\n");
     let ws = Workspace::with_config(&config);
     ws.init();
-    let run = ws
-        .terraform(&["plan", "-input=false", "-no-color"])
-        .expect_failure("plan");
-    let stderr = run.stderr;
+    let run = ws.terraform(&["plan", "-input=false", "-no-color"]);
+    let (word, shown) = match severity {
+        Severity::Error => ("Error", run.expect_failure("plan").stderr),
+        Severity::Warning => ("Warning", run.expect_ok("plan").stdout),
+    };
     assert!(
-        stderr.contains(&format!("Error: {summary}")),
-        "expected `{summary}` in:\n{stderr}"
+        shown.contains(&format!("{word}: {summary}")),
+        "expected `{word}: {summary}` in:\n{shown}"
     );
     assert!(
-        unwrapped(&stderr).contains(detail),
-        "expected `{detail}` in:\n{stderr}"
+        unwrapped(&shown).contains(detail),
+        "expected `{detail}` in:\n{shown}"
     );
     let at = format!(
         "on main.tf line {}, in data \"panorama_flow_matrix\" \"x\"",
         line_of(&config, line)
     );
-    assert!(stderr.contains(&at), "expected `{at}` in:\n{stderr}");
-    stderr
+    assert!(shown.contains(&at), "expected `{at}` in:\n{shown}");
+    shown
 }
