@@ -435,6 +435,39 @@ fn an_address_open_to_everyone_is_a_warning_naming_its_flows() {
 }
 
 #[test]
+fn the_address_findings_name_named_addresses() {
+    assert_plan_error(
+        r#"  panorama = {
+    version = "10.2"
+    nodes   = { a = { addresses = { mgt = { primary = "10.0.0.10" } } } }
+  }
+  firewalls = {
+    branch = {
+      version   = "10.2"
+      addresses = { office = "10.20.0.0/16", printer = "10.0.0.10" }
+    }
+  }
+"#,
+        "Address on two appliances",
+        "firewalls[\"branch\"].addresses[\"printer\"]: `10.0.0.10/32` is the address of the firewall group `branch` here and of Panorama node `a` at panorama.nodes[\"a\"].addresses[\"mgt\"][\"primary\"].",
+        "branch = {",
+    );
+    assert_plan_warning(
+        r#"  panorama = { version = "10.2", nodes = { a = { addresses = { mgt = ["10.0.0.10"] } } } }
+  firewalls = {
+    anywhere = {
+      version   = "10.2"
+      addresses = { everyone = "0.0.0.0/0" }
+    }
+  }
+"#,
+        "Address open to everyone",
+        "firewalls[\"anywhere\"].addresses[\"everyone\"]: `0.0.0.0/0` stands for every IPv4 address, the address of the firewall group `anywhere`",
+        "anywhere = {",
+    );
+}
+
+#[test]
 fn peers_sharing_a_cidr_share_one_rule_that_a_cloud_accepts() {
     let ws = Workspace::with_config(&format!(
         r#"{HEADER}

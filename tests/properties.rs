@@ -18,7 +18,7 @@ use panorama_provider::flows::{
     },
     input::{Input, Number},
     schema::{self, Field, Shape},
-    views, FlowMatrix, Path,
+    views, FlowMatrix, Path, Step,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -899,6 +899,16 @@ fn slots(fields: &[Field], json: &Value, path: &Path, pointer: &str, out: &mut V
     }
 }
 
+/// The value at `path` in `json`: an attribute or a map key names an object's member, an
+/// index a list's element.
+fn value_at<'v>(json: &'v Value, path: &Path) -> Option<&'v Value> {
+    path.0.iter().try_fold(json, |value, step| match step {
+        Step::Attr(name) => value.as_object()?.get(name.as_ref()),
+        Step::Key(key) => value.as_object()?.get(key),
+        Step::Index(index) => value.as_array()?.get(*index),
+    })
+}
+
 /// `name` with one slip of the keyboard: a letter dropped, doubled or replaced, or two
 /// neighbours swapped.
 fn near_miss(name: &str, edit: usize, at: usize, letter: char) -> String {
@@ -965,6 +975,20 @@ proptest! {
         let estate = estate(&raw);
         let config: EstateConfig = serde_json::from_value(estate.clone()).expect("fits");
         prop_assert_eq!(flows::compute_input(&Input::from(&estate)), flows::compute(&config));
+    }
+
+    /// Every finding on a valid estate (warnings: an address open to everyone, Cortex Data
+    /// Lake without addresses...) points at a value the estate sets: `addresses[1]` in a
+    /// list, `addresses["a1"]` in a map of names.
+    #[test]
+    fn every_finding_points_at_a_value_the_estate_sets(raw in raw()) {
+        let estate = estate(&raw);
+        let outcome = flows::compute_input(&Input::from(&estate));
+        prop_assert!(outcome.matrix.is_some(), "{:#?}", outcome.diagnostics);
+        for d in &outcome.diagnostics {
+            let value = value_at(&estate, &d.path);
+            prop_assert!(value.is_some_and(|v| !v.is_null()), "{} at {}", d.summary, d.path);
+        }
     }
 
     /// Renaming any one attribute of a valid estate to a near miss gives exactly one
