@@ -748,6 +748,18 @@ fn one_bad_value_does_not_hide_cross_field_findings() {
     );
 }
 
+/// The length of the longest run of one character in `text`: a value of a million `l`s
+/// echoed in a diagnostic must be cut to 80.
+fn longest_run(text: &str) -> usize {
+    let mut longest = 0;
+    let mut run = (' ', 0);
+    for c in text.chars() {
+        run = if c == run.0 { (c, run.1 + 1) } else { (c, 1) };
+        longest = longest.max(run.1);
+    }
+    longest
+}
+
 #[test]
 fn echoed_values_are_cut_to_80_characters() {
     let long = |c: char| c.to_string().repeat(1_000_000);
@@ -760,14 +772,8 @@ fn echoed_values_are_cut_to_80_characters() {
     assert!(found.len() >= 9, "{found:#?}");
     for finding in &found {
         // The long values repeat one character: no run of it may pass 80.
-        let mut longest_run = 0;
-        let mut run = (' ', 0);
-        for c in finding.detail.chars() {
-            run = if c == run.0 { (c, run.1 + 1) } else { (c, 1) };
-            longest_run = longest_run.max(run.1);
-        }
         assert!(
-            longest_run <= 80,
+            longest_run(&finding.detail) <= 80,
             "{}",
             &finding.detail[..200.min(finding.detail.len())]
         );
@@ -899,18 +905,6 @@ fn an_address_open_to_everyone_is_a_warning_naming_its_flows() {
         "{}",
         found.detail
     );
-}
-
-/// Every run of one character in `text`, longest first: a name of a million `l`s must
-/// reach a diagnostic cut to 80.
-fn longest_run(text: &str) -> usize {
-    let mut longest = 0;
-    let mut run = (' ', 0);
-    for c in text.chars() {
-        run = if c == run.0 { (c, run.1 + 1) } else { (c, 1) };
-        longest = longest.max(run.1);
-    }
-    longest
 }
 
 #[test]
