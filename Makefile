@@ -11,7 +11,7 @@ export CHECKPOINT_DISABLE := 1
 .PHONY: build install quickstart test unit acceptance lint docs bench release clean
 
 build:
-	cargo build --release --locked
+	cargo build --release --locked --bin terraform-provider-panorama
 
 ## install: put the provider where a plain `terraform init` finds it offline.
 install: build
