@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{unwrapped, Workspace};
+use support::{repo, unwrapped, Workspace};
 
 const HEADER: &str = r#"
 terraform {
@@ -96,6 +96,70 @@ fn quickstart_inits_validates_plans_and_applies() {
         .expect_ok("second apply");
     assert_eq!(ws.output("id"), id);
     assert_eq!(id.as_str().map(str::len), Some(64), "id is a hex SHA-256");
+}
+
+/// `make quickstart` (scripts/quickstart.sh) shows the result once: a summary, the table,
+/// then the diagram, without Terraform's plan and apply output.
+#[test]
+fn quickstart_script_shows_the_result_once() {
+    let ws = Workspace::from_dir("examples/quickstart");
+    let run: support::Run = ws
+        .command(repo().join("scripts/quickstart.sh"))
+        .arg(&ws.dir)
+        .output()
+        .expect("run scripts/quickstart.sh")
+        .into();
+    let run = run.expect_ok("(scripts/quickstart.sh)");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let flows = ws.output("flow_count").as_u64().expect("flow_count");
+    assert!(
+        lines[0].starts_with(&format!("{flows} flows (")),
+        "the summary comes first:\n{}",
+        run.stdout
+    );
+    let header = "| Source | Source addresses | Destination |";
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with(header)).count(),
+        1,
+        "one table:\n{}",
+        run.stdout
+    );
+    let rows = lines.iter().filter(|l| l.starts_with("| ")).count() as u64;
+    assert_eq!(
+        rows,
+        flows + 1,
+        "the table has a row per flow and its header"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| **l == "flowchart LR").count(),
+        1,
+        "one diagram"
+    );
+    let diagram = run.stdout.find("flowchart LR").expect("diagram");
+    assert!(
+        diagram > run.stdout.find(header).expect("table"),
+        "the diagram comes last"
+    );
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.trim_start().starts_with('n') && l.contains("-->")),
+        "the output ends with the diagram's last edge:\n{}",
+        run.stdout
+    );
+    for noise in [
+        "Terraform will perform",
+        "Apply complete",
+        "Changes to Outputs",
+        "Initializing",
+    ] {
+        assert!(
+            !run.stdout.contains(noise),
+            "`{noise}` is Terraform's noise:\n{}",
+            run.stdout
+        );
+    }
+    assert!(lines.len() < 100, "{} lines", lines.len());
 }
 
 #[test]

@@ -347,21 +347,28 @@ impl Workspace {
         }
     }
 
-    /// Runs `terraform ARGS` in the workspace.
-    pub fn terraform(&self, args: &[&str]) -> Run {
-        let mut command = Command::new("terraform");
+    /// `program` to run in the workspace with the workspace's Terraform environment (its
+    /// CLI configuration, no checkpoint calls, no colour).
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
         for name in &self.env_remove {
             command.env_remove(name);
         }
         command
-            .args(args)
             .current_dir(&self.dir)
             .env("TF_CLI_CONFIG_FILE", &self.cli_config)
             .env("CHECKPOINT_DISABLE", "1")
             .env("TF_IN_AUTOMATION", "1")
             .env("NO_COLOR", "1")
             .env_remove("TF_LOG")
-            .env_remove("TF_PLUGIN_CACHE_DIR")
+            .env_remove("TF_PLUGIN_CACHE_DIR");
+        command
+    }
+
+    /// Runs `terraform ARGS` in the workspace.
+    pub fn terraform(&self, args: &[&str]) -> Run {
+        self.command("terraform")
+            .args(args)
             .output()
             .expect("run terraform (is it on PATH?)")
             .into()
