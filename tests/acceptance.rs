@@ -222,6 +222,21 @@ fn an_invalid_version_is_an_error_at_its_line() {
 }
 
 #[test]
+fn a_version_with_the_product_name_asks_for_the_number_alone() {
+    assert_plan_error(
+        r#"  panorama = {
+    version = "PAN-OS 9.1"
+    nodes   = { a = {} }
+  }
+"#,
+        "Invalid version",
+        "panorama.version: `PAN-OS 9.1` is not a Panorama or PAN-OS release: write only the \
+         release number, such as `9.1`, without a product name or other words.",
+        "panorama = {",
+    );
+}
+
+#[test]
 fn a_cidr_with_host_bits_suggests_the_network() {
     assert_plan_error(
         r#"  panorama = {
