@@ -173,6 +173,70 @@ fn terraform_test_suites_pass() {
         run.stdout, run.stderr
     );
     assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
+    for refused in [
+        "a_firewall_newer_than_panorama_is_refused",
+        "wildfire_before_8_0_1_is_refused",
+    ] {
+        let line = format!("run \"{refused}\"... pass");
+        assert!(run.stdout.contains(&line), "{line}:\n{}", run.stdout);
+    }
+}
+
+/// The README's pattern for asserting a refusal (tests/refused: the estate read inside a
+/// check block, `expect_failures = [check.estate]`) can fail both ways: a refused estate
+/// fails a run that does not expect it, with the provider's error, and an accepted estate
+/// fails a run that expects a refusal. (Naming the data source itself in
+/// `expect_failures` never works: its error is not a checkable failure.)
+#[test]
+fn the_refusal_pattern_tells_refused_from_accepted() {
+    let ws = Workspace::from_dir("acceptance-tests/flow_matrix");
+    let suite = |name: &str, firewall: &str, expect: &str| {
+        format!(
+            "run \"{name}\" {{\n  command = plan\n  module {{\n    source = \"./tests/refused\"\n  }}\n  \
+             variables {{\n    estate = {{\n      panorama  = {{ version = \"10.2\", nodes = {{ a = {{}} }} }}\n      \
+             firewalls = {{ f = {{ version = \"{firewall}\" }} }}\n    }}\n  }}\n{expect}}}\n"
+        )
+    };
+    // One run per file: a failed run skips the runs after it in its file.
+    let files = [
+        ("refused_but_not_expected", "11.1", ""),
+        (
+            "accepted_but_expected_refused",
+            "10.2",
+            "  expect_failures = [check.estate]\n",
+        ),
+    ];
+    for (name, firewall, expect) in files {
+        std::fs::write(
+            ws.dir.join(format!("tests/{name}.tftest.hcl")),
+            suite(name, firewall, expect),
+        )
+        .expect("write suite");
+    }
+    ws.init();
+    let test = |name: &str| {
+        let run = ws.terraform(&[
+            "test",
+            "-no-color",
+            &format!("-filter=tests/{name}.tftest.hcl"),
+        ]);
+        let out = unwrapped(&format!("{}{}", run.stdout, run.stderr));
+        assert!(!run.ok, "{out}");
+        assert!(out.contains(&format!("run \"{name}\"... fail")), "{out}");
+        out
+    };
+    let out = test(files[0].0);
+    assert!(
+        out.contains("Error: Device is newer than Panorama"),
+        "{out}"
+    );
+    let out = test(files[1].0);
+    assert!(
+        out.contains(
+            "The checkable object, check.estate, was expected to report an error but did not."
+        ),
+        "{out}"
+    );
 }
 
 /// Plans a configuration holding `data "panorama_flow_matrix" "x" { BODY }`, which must
