@@ -151,12 +151,12 @@ impl FromStr for Version {
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         // "PAN-OS 9.1", "v10.2", "10.2 (lab)": name the real mistake, not its side effects
         // (the `-` of PAN-OS read as a hotfix suffix).
-        if !text.starts_with(|c: char| c.is_ascii_digit()) || text.contains(char::is_whitespace) {
-            if text.contains(|c: char| c.is_ascii_digit()) {
-                return Err(VersionError {
-                    reason: "write only the release number, such as `9.1`, without a product name or other words".into(),
-                });
-            }
+        let words =
+            !text.starts_with(|c: char| c.is_ascii_digit()) || text.contains(char::is_whitespace);
+        if words && text.contains(|c: char| c.is_ascii_digit()) {
+            return Err(VersionError {
+                reason: "write only the release number, such as `9.1`, without a product name or other words".into(),
+            });
         }
         let (release, hotfix) = match text.split_once('-') {
             Some((release, suffix)) => {
