@@ -143,8 +143,14 @@ pub fn aws_mirror(what: &str) -> Option<PathBuf> {
         Some(path) => (PathBuf::from(path), "PANORAMA_AWS_MIRROR"),
         None => (PathBuf::from("/opt/tf-plugins"), "the default mirror"),
     };
+    // Unpacked layout (AWS/VERSION/OS_ARCH/) or the packed one `terraform providers mirror`
+    // writes (AWS/terraform-provider-aws_VERSION_OS_ARCH.zip).
     let package = mirror.join(AWS).join(AWS_VERSION);
-    if package.is_dir() {
+    let zip = mirror.join(AWS).join(format!(
+        "terraform-provider-aws_{AWS_VERSION}_{}.zip",
+        platform()
+    ));
+    if package.join(platform()).is_dir() || zip.is_file() {
         return Some(mirror);
     }
     let how = format!(
@@ -363,6 +369,11 @@ impl Workspace {
             .env_remove("TF_LOG")
             .env_remove("TF_PLUGIN_CACHE_DIR");
         command
+    }
+
+    /// Replaces the workspace's CLI configuration with `text`.
+    pub fn set_cli_config(&self, text: &str) {
+        std::fs::write(&self.cli_config, text).expect("write CLI config");
     }
 
     /// Runs `terraform ARGS` in the workspace.
