@@ -61,7 +61,9 @@ pub struct FlowMatrix {
 /// One allowed connection: the source opens it to the destination.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Flow {
-    /// Stable key: source, destination, destination interface, protocol and ports.
+    /// Stable key `SOURCE>DESTINATION:PROTOCOL:PORTS`, each endpoint with `@INTERFACE`
+    /// when it has one, e.g. `log_collector.lc-1@mgt>panorama.pan-a@mgt:tcp:3978` or
+    /// `firewall.legacy-dc>panorama.primary@eth1:tcp:3978`.
     pub key: String,
     /// Initiating endpoint, e.g. `firewall.branches`.
     pub source: String,
@@ -96,7 +98,10 @@ pub struct Flow {
     /// `device-management`, `log-forwarding`, `updates`, `log-distribution`, `cortex`, or
     /// the service key such as `syslog`).
     pub purpose: String,
-    /// One sentence on why the flow exists, with the versions or condition behind it.
+    /// One sentence on why the flow exists, with the versions or condition behind it,
+    /// ending with a tag for the row of the flow catalog that requires it: `[FW-LOG-LC]`,
+    /// `[HA-CLEAR]`, or `[service.KEY]` for a declared service. A flow several rows
+    /// require has one sentence each.
     pub description: String,
 }
 
@@ -104,8 +109,9 @@ pub struct Flow {
 /// protocol, port range and peer CIDR.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Rule {
-    /// Stable key: the flow key and the peer CIDR; for a rule several flows share, the
-    /// smallest of their keys.
+    /// Stable key: the flow key and the peer CIDR, e.g.
+    /// `firewall.branches>panorama.primary@mgt:tcp:3978:10.20.0.0/16`; for a rule several
+    /// flows share, the smallest of their keys.
     pub key: String,
     /// The appliance the rule protects (the flow's destination for ingress, its source
     /// for egress).
