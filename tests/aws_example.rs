@@ -147,6 +147,17 @@ fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
     );
     assert_eq!(planned_ingress.len(), ingress.len());
     assert_eq!(planned_egress.len(), egress.len());
+    let claim = format!(
+        "provider: {} ingress and {} egress rules in {} security groups.",
+        ingress.len(),
+        egress.len(),
+        planned(&plan, "aws_security_group").len()
+    );
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("read README.md");
+    assert!(
+        unwrapped(&readme).contains(&claim),
+        "README.md should say `{claim}`"
+    );
     assert_eq!(
         plan["planned_values"]["outputs"]["rule_totals"]["value"],
         json!({ "ingress": ingress.len(), "egress": egress.len() })

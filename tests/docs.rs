@@ -341,9 +341,9 @@ fn the_documented_refusal_pattern_passes() {
     );
 }
 
-/// The key examples the README gives are real keys of the quickstart estate.
+/// The key examples and the counts the README gives are those of the quickstart estate.
 #[test]
-fn the_readme_key_examples_are_real_keys() {
+fn the_readme_key_examples_and_counts_are_real() {
     let readme = read("README.md");
     let start = readme
         .find("Every `key` is stable")
@@ -367,6 +367,16 @@ fn the_readme_key_examples_are_real_keys() {
         .and_then(|rs| rs.iter().find(|r| r["type"] == "panorama_flow_matrix"))
         .map(|r| &r["values"])
         .expect("data source in state");
+    let flows = values["flows"].as_array().map_or(0, Vec::len);
+    for claim in [
+        format!("(10.1 and 7.1): {flows} flows."),
+        format!("({flows} rows in all.)"),
+    ] {
+        assert!(
+            readme.contains(&claim),
+            "README.md should say `{claim}` of the quickstart"
+        );
+    }
     let keys: BTreeSet<&str> = ["flows", "ingress_rules", "egress_rules"]
         .iter()
         .flat_map(|list| values[*list].as_array().into_iter().flatten())
