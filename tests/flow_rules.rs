@@ -3,7 +3,9 @@
 //! the (source, destination) pairs it must connect, and its ports in the bands
 //! 5.0, 5.1, 6.x-7.x and 8.x+ (the same release is used for every appliance, unless the
 //! row says otherwise). Where FLOWS.md's compatibility rules make a band impossible (WildFire
-//! before 8.0.1, Cortex Data Lake before Panorama 8.0.5), the row names the error instead.
+//! before 8.0.1, Cortex Data Lake before 8.0.5), the row names the error instead. Rows whose
+//! condition has several cases (Cortex Data Lake with or without `duplicate_logging`, say)
+//! have one row per case.
 
 use std::collections::BTreeSet;
 
@@ -14,11 +16,17 @@ use serde_json::{json, Value};
 const BANDS: [&str; 4] = ["5.0.4", "5.1", "7.1.2", "10.2.4"];
 
 struct Row {
+    /// The test's name for the row: the FLOWS.md id, and the case when a row has several.
+    case: &'static str,
+    /// The FLOWS.md id, cited in the flows' descriptions.
     id: &'static str,
     estate: fn(&str) -> Value,
     pairs: &'static [(&'static str, &'static str)],
     ports: [&'static [u16]; 4],
-    application: &'static str,
+    /// Every App-ID of the row, in the vendor's order.
+    applications: &'static [&'static str],
+    /// Words every flow of the row says in its description.
+    says: &'static str,
     /// Per band, the summary of the error that refuses the estate, if it is refused.
     refused: [Option<&'static str>; 4],
 }
@@ -42,6 +50,14 @@ const CORTEX_BEFORE_8: [Option<&str>; 4] = [
     None,
 ];
 
+/// A firewall group logging to Cortex Data Lake before PAN-OS 8.0.5 is refused.
+const CORTEX_FIREWALLS_BEFORE_8: [Option<&str>; 4] = [
+    Some("Firewall group too old for Cortex Data Lake"),
+    Some("Firewall group too old for Cortex Data Lake"),
+    Some("Firewall group too old for Cortex Data Lake"),
+    None,
+];
+
 /// Whether `v` is on the 8.x-and-later band (WildFire is only managed from there on).
 fn is_8_or_later(v: &str) -> bool {
     v.split('.')
@@ -62,6 +78,16 @@ fn firewalls(v: &str, collector_group: Option<&str>, mode: &str) -> Value {
     })
 }
 
+/// [`firewalls`] with the group logging to Cortex Data Lake (declared at the top level),
+/// with or without duplicate logging.
+fn cortex_firewalls(v: &str, collector_group: Option<&str>, duplicate_logging: bool) -> Value {
+    let mut estate = firewalls(v, collector_group, "panorama");
+    estate["firewalls"]["fw"]["cortex_data_lake"] = json!(true);
+    estate["firewalls"]["fw"]["duplicate_logging"] = json!(duplicate_logging);
+    estate["cortex_data_lake"] = json!({ "addresses": ["203.0.113.0/24"] });
+    estate
+}
+
 fn collector_group(v: &str) -> Value {
     json!({
         "panorama": { "version": v, "collector_group": "cg", "nodes": { "p": {} } },
@@ -69,16 +95,35 @@ fn collector_group(v: &str) -> Value {
     })
 }
 
+/// An HA pair of M-600s in `mode`, with device management off MGT where the release
+/// allows it (8.0 and later).
+fn local_collectors(v: &str, mode: &str) -> Value {
+    let interfaces = if is_8_or_later(v) {
+        json!({ "device_management": "eth1", "log_collection": "eth2" })
+    } else {
+        json!({})
+    };
+    json!({
+        "panorama": { "version": v, "model": "m-600", "mode": mode, "interfaces": interfaces,
+                      "nodes": { "a": {}, "b": {} } },
+    })
+}
+
+const BOTH_NODES: &[(&str, &str)] = &[("firewall.fw", "panorama.a"), ("firewall.fw", "panorama.b")];
+
 const ROWS: &[Row] = &[
     Row {
+        case: "HA-ENC",
         id: "HA-ENC",
         estate: |v| ha(true)(v),
         pairs: &[("panorama.a", "panorama.b"), ("panorama.b", "panorama.a")],
         ports: [&[28], &[28], &[28], &[28]],
-        application: "ssh",
+        applications: &["ssh"],
+        says: "synchronise over SSH",
         refused: ACCEPTED,
     },
     Row {
+        case: "HA-CLEAR",
         id: "HA-CLEAR",
         estate: |v| ha(false)(v),
         pairs: &[("panorama.a", "panorama.b"), ("panorama.b", "panorama.a")],
@@ -88,34 +133,92 @@ const ROWS: &[Row] = &[
             &[28260, 28769],
             &[28260, 28769],
         ],
-        application: "panorama",
+        applications: &["panorama"],
+        says: "in clear text",
         refused: ACCEPTED,
     },
     Row {
+        case: "FW-MGMT",
         id: "FW-MGMT",
         estate: |v| firewalls(v, None, "panorama"),
-        pairs: &[("firewall.fw", "panorama.a"), ("firewall.fw", "panorama.b")],
+        pairs: BOTH_NODES,
         ports: [&[3978], &[3978], &[3978], &[3978]],
-        application: "panorama",
+        applications: &["panorama"],
+        says: "configuration pushes, logs and context switching",
         refused: ACCEPTED,
     },
     Row {
+        case: "FW-MGMT logging only to Cortex Data Lake",
+        id: "FW-MGMT",
+        estate: |v| cortex_firewalls(v, None, false),
+        pairs: BOTH_NODES,
+        ports: [&[], &[], &[], &[3978]],
+        applications: &["panorama"],
+        says: "for device management: configuration pushes and context switching",
+        refused: CORTEX_BEFORE_8,
+    },
+    Row {
+        case: "FW-LOG-PANO",
         id: "FW-LOG-PANO",
         estate: |v| firewalls(v, None, "panorama"),
-        pairs: &[("firewall.fw", "panorama.a"), ("firewall.fw", "panorama.b")],
+        pairs: BOTH_NODES,
         ports: [&[3978], &[3978], &[3978], &[3978]],
-        application: "panorama",
+        applications: &["panorama"],
+        says: "send logs to the local Log Collector",
         refused: ACCEPTED,
     },
     Row {
+        case: "FW-LOG-PANO logging only to Cortex Data Lake",
+        id: "FW-LOG-PANO",
+        estate: |v| cortex_firewalls(v, None, false),
+        pairs: &[],
+        ports: [&[], &[], &[], &[]],
+        applications: &["panorama"],
+        says: "",
+        refused: CORTEX_BEFORE_8,
+    },
+    Row {
+        case: "FW-LOG-PANO with duplicate logging",
+        id: "FW-LOG-PANO",
+        estate: |v| cortex_firewalls(v, None, true),
+        pairs: BOTH_NODES,
+        ports: [&[], &[], &[], &[3978]],
+        applications: &["panorama"],
+        says: "send logs to the local Log Collector",
+        refused: CORTEX_BEFORE_8,
+    },
+    Row {
+        case: "FW-LOG-LC",
         id: "FW-LOG-LC",
         estate: |v| firewalls(v, Some("cg"), "management-only"),
         pairs: &[("firewall.fw", "log_collector.lc")],
         ports: [&[3978], &[3978], &[3978], &[3978]],
-        application: "panorama",
+        applications: &["panorama"],
+        says: "forward logs to the collectors",
         refused: ACCEPTED,
     },
     Row {
+        case: "FW-LOG-LC logging only to Cortex Data Lake",
+        id: "FW-LOG-LC",
+        estate: |v| cortex_firewalls(v, Some("cg"), false),
+        pairs: &[],
+        ports: [&[], &[], &[], &[]],
+        applications: &["panorama"],
+        says: "",
+        refused: CORTEX_BEFORE_8,
+    },
+    Row {
+        case: "FW-LOG-LC with duplicate logging",
+        id: "FW-LOG-LC",
+        estate: |v| cortex_firewalls(v, Some("cg"), true),
+        pairs: &[("firewall.fw", "log_collector.lc")],
+        ports: [&[], &[], &[], &[3978]],
+        applications: &["panorama"],
+        says: "forward logs to the collectors",
+        refused: CORTEX_BEFORE_8,
+    },
+    Row {
+        case: "LC-MGMT",
         id: "LC-MGMT",
         estate: |v| firewalls(v, Some("cg"), "management-only"),
         pairs: &[
@@ -123,10 +226,32 @@ const ROWS: &[Row] = &[
             ("log_collector.lc", "panorama.b"),
         ],
         ports: [&[3978], &[3978], &[3978], &[3978]],
-        application: "panorama",
+        applications: &["panorama"],
+        says: "management and log queries",
         refused: ACCEPTED,
     },
     Row {
+        case: "LC-LOCAL-HA",
+        id: "LC-LOCAL-HA",
+        estate: |v| local_collectors(v, "panorama"),
+        pairs: &[("panorama.a", "panorama.b"), ("panorama.b", "panorama.a")],
+        ports: [&[3978], &[3978], &[3978], &[3978]],
+        applications: &["panorama"],
+        says: "connects to the other peer",
+        refused: ACCEPTED,
+    },
+    Row {
+        case: "LC-LOCAL-HA management-only",
+        id: "LC-LOCAL-HA",
+        estate: |v| local_collectors(v, "management-only"),
+        pairs: &[],
+        ports: [&[], &[], &[], &[]],
+        applications: &["panorama"],
+        says: "",
+        refused: ACCEPTED,
+    },
+    Row {
+        case: "UPDATES",
         id: "UPDATES",
         estate: |v| {
             let mut estate = firewalls(v, Some("cg"), "management-only");
@@ -144,10 +269,12 @@ const ROWS: &[Row] = &[
             ("wildfire.wf", "panorama.b"),
         ],
         ports: [&[], &[], &[], &[28443]],
-        application: "paloalto-updates",
+        applications: &["paloalto-updates", "panorama"],
+        says: "fetch software and content updates",
         refused: ACCEPTED,
     },
     Row {
+        case: "CG-DIST",
         id: "CG-DIST",
         estate: collector_group,
         pairs: &[
@@ -155,10 +282,12 @@ const ROWS: &[Row] = &[
             ("log_collector.lc", "panorama.p"),
         ],
         ports: [&[49190], &[49190], &[28270], &[28270]],
-        application: "panorama",
+        applications: &["panorama"],
+        says: "distribute log blocks",
         refused: ACCEPTED,
     },
     Row {
+        case: "CG-SSH",
         id: "CG-SSH",
         estate: collector_group,
         pairs: &[
@@ -166,10 +295,12 @@ const ROWS: &[Row] = &[
             ("log_collector.lc", "panorama.p"),
         ],
         ports: [&[28], &[28], &[28], &[28]],
-        application: "ssh",
+        applications: &["ssh"],
+        says: "port 28 for log distribution",
         refused: ACCEPTED,
     },
     Row {
+        case: "CG-3978",
         id: "CG-3978",
         estate: collector_group,
         pairs: &[
@@ -177,18 +308,22 @@ const ROWS: &[Row] = &[
             ("log_collector.lc", "panorama.p"),
         ],
         ports: [&[3978], &[3978], &[3978], &[3978]],
-        application: "panorama",
+        applications: &["panorama"],
+        says: "communicate with each other",
         refused: ACCEPTED,
     },
     Row {
+        case: "WF-MGMT",
         id: "WF-MGMT",
         estate: |v| json!({ "panorama": { "version": v, "nodes": { "p": {} } }, "wildfire": { "wf": { "version": v } } }),
         pairs: &[("wildfire.wf", "panorama.p")],
         ports: [&[], &[], &[], &[3978]],
-        application: "panorama",
+        applications: &["panorama"],
+        says: "to be managed",
         refused: WILDFIRE_BEFORE_8,
     },
     Row {
+        case: "CDL-PANO",
         id: "CDL-PANO",
         estate: |v| {
             json!({
@@ -201,10 +336,31 @@ const ROWS: &[Row] = &[
             ("panorama.b", "cortex_data_lake"),
         ],
         ports: [&[], &[], &[], &[444]],
-        application: "paloalto-logging-service",
+        applications: &["paloalto-logging-service"],
+        says: "which the estate uses",
         refused: CORTEX_BEFORE_8,
     },
     Row {
+        case: "CDL-PANO through a firewall group only",
+        id: "CDL-PANO",
+        // No top-level cortex_data_lake: a group's flag alone puts Cortex Data Lake in use.
+        estate: |v| {
+            json!({
+                "panorama": { "version": v, "nodes": { "a": {}, "b": {} } },
+                "firewalls": { "fw": { "version": v, "cortex_data_lake": true } },
+            })
+        },
+        pairs: &[
+            ("panorama.a", "cortex_data_lake"),
+            ("panorama.b", "cortex_data_lake"),
+        ],
+        ports: [&[], &[], &[], &[444]],
+        applications: &["paloalto-logging-service"],
+        says: "which the estate uses",
+        refused: CORTEX_BEFORE_8,
+    },
+    Row {
+        case: "CDL-FW",
         id: "CDL-FW",
         // The band is the firewalls' release; Panorama runs the newest so that it can
         // manage them and work with Cortex Data Lake.
@@ -215,12 +371,14 @@ const ROWS: &[Row] = &[
                     "fw": { "version": v, "cortex_data_lake": true },
                     "other": { "version": v },
                 },
+                "cortex_data_lake": { "addresses": ["203.0.113.0/24"] },
             })
         },
         pairs: &[("firewall.fw", "cortex_data_lake")],
-        ports: [&[3978], &[3978], &[3978], &[3978]],
-        application: "panorama",
-        refused: ACCEPTED,
+        ports: [&[], &[], &[], &[3978]],
+        applications: &["paloalto-logging-service"],
+        says: "forward logs to Cortex Data Lake",
+        refused: CORTEX_FIREWALLS_BEFORE_8,
     },
 ];
 
@@ -250,14 +408,18 @@ fn check_row(row: &Row, band: usize) {
         let estate = (row.estate)(version);
         let config: EstateConfig = serde_json::from_value(estate).expect("fixture");
         let outcome = flows::compute(&config);
-        assert!(outcome.matrix.is_none(), "{} on {version} computed", row.id);
+        assert!(
+            outcome.matrix.is_none(),
+            "{} on {version} computed",
+            row.case
+        );
         assert!(
             outcome
                 .diagnostics
                 .iter()
                 .any(|d| d.is_error() && d.summary == summary),
             "{} on {version}: {:#?}",
-            row.id,
+            row.case,
             outcome.diagnostics
         );
         return;
@@ -277,50 +439,71 @@ fn check_row(row: &Row, band: usize) {
                 .map(move |p| format!("{s}>{d}:tcp/{p}"))
         })
         .collect();
-    assert_eq!(actual, expected, "{} on {version}", row.id);
+    assert_eq!(actual, expected, "{} on {version}", row.case);
     for flow in produced {
-        assert_eq!(flow.protocol, "tcp", "{} on {version}", row.id);
+        let case = format!("{} on {version}: {}", row.case, flow.key);
+        assert_eq!(flow.protocol, "tcp", "{case}");
         assert_eq!(flow.from_port, flow.to_port);
+        // The row's App-IDs, in its order (a flow that merged with another row may list
+        // more after them), and `application` is the first.
+        let listed: Vec<&str> = flow
+            .applications
+            .iter()
+            .map(String::as_str)
+            .filter(|a| row.applications.contains(a))
+            .collect();
+        assert_eq!(listed, row.applications, "{case}");
+        assert_eq!(Some(&flow.application), flow.applications.first(), "{case}");
         assert!(
-            flow.application.split(',').any(|a| a == row.application),
-            "{} on {version}: {}",
-            row.id,
-            flow.application
+            flow.description.contains(row.says),
+            "{case}: {}",
+            flow.description
         );
     }
 }
 
 macro_rules! row_tests {
-    ($($name:ident => $id:literal),* $(,)?) => {$(
+    ($($name:ident => $case:literal),* $(,)?) => {$(
         mod $name {
             use super::*;
-            fn row() -> &'static Row { ROWS.iter().find(|r| r.id == $id).expect("row in table") }
+            fn row() -> &'static Row { ROWS.iter().find(|r| r.case == $case).expect("row in table") }
             #[test] fn band_5_0() { check_row(row(), 0) }
             #[test] fn band_5_1() { check_row(row(), 1) }
             #[test] fn band_6x_7x() { check_row(row(), 2) }
             #[test] fn band_8x_and_later() { check_row(row(), 3) }
         }
-    )*};
+    )*
+        /// The cases that have tests, to hold against [`ROWS`].
+        const TESTED: &[&str] = &[$($case),*];
+    };
 }
 
 row_tests! {
     ha_enc => "HA-ENC",
     ha_clear => "HA-CLEAR",
     fw_mgmt => "FW-MGMT",
+    fw_mgmt_cortex_only => "FW-MGMT logging only to Cortex Data Lake",
     fw_log_pano => "FW-LOG-PANO",
+    fw_log_pano_cortex_only => "FW-LOG-PANO logging only to Cortex Data Lake",
+    fw_log_pano_duplicate_logging => "FW-LOG-PANO with duplicate logging",
     fw_log_lc => "FW-LOG-LC",
+    fw_log_lc_cortex_only => "FW-LOG-LC logging only to Cortex Data Lake",
+    fw_log_lc_duplicate_logging => "FW-LOG-LC with duplicate logging",
     lc_mgmt => "LC-MGMT",
+    lc_local_ha => "LC-LOCAL-HA",
+    lc_local_ha_management_only => "LC-LOCAL-HA management-only",
     updates => "UPDATES",
     cg_dist => "CG-DIST",
     cg_ssh => "CG-SSH",
     cg_3978 => "CG-3978",
     wf_mgmt => "WF-MGMT",
     cdl_pano => "CDL-PANO",
+    cdl_pano_firewall_flag_only => "CDL-PANO through a firewall group only",
     cdl_fw => "CDL-FW",
 }
 
 #[test]
-fn every_catalog_rule_has_a_row() {
+fn every_catalog_rule_has_a_row_and_every_row_a_test() {
     for rule in flows::catalog::MANAGED_ESTATE {
         assert!(
             ROWS.iter().any(|row| row.id == rule.id),
@@ -328,14 +511,88 @@ fn every_catalog_rule_has_a_row() {
             rule.id
         );
     }
+    let mut cases: Vec<&str> = ROWS.iter().map(|row| row.case).collect();
+    cases.sort_unstable();
+    cases.dedup();
+    assert_eq!(cases.len(), ROWS.len(), "cases are unique");
+    let mut tested = TESTED.to_vec();
+    tested.sort_unstable();
+    assert_eq!(tested, cases, "every row has its band tests");
+}
+
+#[test]
+fn local_collectors_reach_the_other_peer_on_its_device_management_interface() {
+    // FLOWS.md LC-LOCAL-HA: with device management on eth1 and log collection on eth2,
+    // each peer's local Log Collector still reaches the other peer on 3978.
+    let flows = flows_of(local_collectors("10.1", "panorama"));
+    let keys: Vec<&str> = produced_by(&flows, "LC-LOCAL-HA")
+        .iter()
+        .map(|f| f.key.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "panorama.a@eth1>panorama.b@eth1:tcp:3978",
+            "panorama.b@eth1>panorama.a@eth1:tcp:3978",
+        ]
+    );
+}
+
+#[test]
+fn cortex_data_lake_through_a_group_only_has_no_addresses_and_a_warning() {
+    let estate = json!({
+        "panorama": { "version": "10.1", "nodes": { "a": { "addresses": { "mgt": ["10.0.0.1"] } } } },
+        "firewalls": {
+            "cloud": { "version": "10.1", "addresses": ["10.20.0.0/16"], "cortex_data_lake": true },
+            "edge": { "version": "10.1", "addresses": ["10.30.0.0/16"], "cortex_data_lake": true },
+        },
+    });
+    let config: EstateConfig = serde_json::from_value(estate).expect("fixture");
+    let outcome = flows::compute(&config);
+    let warnings: Vec<String> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| format!("{:?} {} at {}", d.severity, d.summary, d.path))
+        .collect();
+    assert_eq!(
+        warnings,
+        ["Warning Cortex Data Lake without addresses at firewalls[\"cloud\"].cortex_data_lake"],
+        "one warning for every group"
+    );
+    let m = outcome.matrix.expect("a matrix");
+    let to_cortex: Vec<&Flow> = m
+        .flows
+        .iter()
+        .filter(|f| f.destination == "cortex_data_lake")
+        .collect();
+    assert_eq!(
+        to_cortex.len(),
+        3,
+        "444 from Panorama, 3978 from each group"
+    );
+    assert!(to_cortex.iter().all(|f| f.destination_addresses.is_empty()));
+    assert!(
+        m.egress_rules.iter().all(|r| r.peer != "cortex_data_lake"),
+        "no rule without an address"
+    );
 }
 
 #[test]
 fn ha_encryption_off_never_opens_28_and_on_never_opens_clear_ports() {
-    let clear = flows_of(ha(false)("10.2"));
-    assert!(clear.iter().all(|f| f.from_port != 28));
-    let encrypted = flows_of(ha(true)("10.2"));
-    assert!(encrypted.iter().all(|f| f.from_port == 28));
+    // Besides HA synchronisation, the pair's local Log Collectors reach each other on 3978
+    // (LC-LOCAL-HA).
+    let ha_sync = |flows: Vec<Flow>| -> BTreeSet<u16> {
+        flows
+            .iter()
+            .filter(|f| f.purpose.contains("ha-sync"))
+            .map(|f| f.from_port)
+            .collect()
+    };
+    assert_eq!(
+        ha_sync(flows_of(ha(false)("10.2"))),
+        BTreeSet::from([28260, 28769])
+    );
+    assert_eq!(ha_sync(flows_of(ha(true)("10.2"))), BTreeSet::from([28]));
 }
 
 #[test]

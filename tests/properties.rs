@@ -18,7 +18,7 @@ use panorama_provider::flows::{
     },
     input::{Input, Number},
     schema::{self, Field, Shape},
-    views, FlowMatrix, Path,
+    views, FlowMatrix, Path, Step,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -57,15 +57,27 @@ fn name() -> impl Strategy<Value = String> {
 /// A host or network, IPv4 or IPv6, written canonically.
 fn address() -> impl Strategy<Value = String> {
     prop_oneof![
-        (any::<u32>(), 8u8..=32).prop_map(|(bits, prefix)| {
+        1 => (any::<u32>(), 8u8..=32).prop_map(|(bits, prefix)| {
             let net = Ipv4Net::new(bits.into(), prefix).map(|n| n.trunc());
             net.map_or_else(|_| "10.0.0.1".into(), |n| IpNet::V4(n).to_string())
         }),
-        (any::<u128>(), 32u8..=128).prop_map(|(bits, prefix)| {
+        1 => (any::<u128>(), 32u8..=128).prop_map(|(bits, prefix)| {
             let net = Ipv6Net::new(bits.into(), prefix).map(|n| n.trunc());
             net.map_or_else(|_| "2001:db8::1".into(), |n| IpNet::V6(n).to_string())
         }),
-        any::<u32>().prop_map(|bits| std::net::Ipv4Addr::from(bits).to_string()),
+        1 => any::<u32>().prop_map(|bits| std::net::Ipv4Addr::from(bits).to_string()),
+        // A small pool, so that endpoints share addresses (and rules merge), with an
+        // IPv4-mapped IPv6 host and the addresses that stand for everyone.
+        3 => prop::sample::select(vec![
+            "10.20.0.0/16",
+            "10.30.0.5",
+            "10.30.0.5/32",
+            "::ffff:10.30.0.5",
+            "2001:db8:20::/48",
+            "0.0.0.0/0",
+            "::/0",
+        ])
+        .prop_map(str::to_owned),
     ]
 }
 
@@ -87,14 +99,66 @@ fn fit(model: &str, v: usize, function: &str, wanted: &str) -> String {
     if ok { wanted } else { "mgt" }.to_owned()
 }
 
-/// Addresses per interface the model has.
-fn interface_addresses(model: &str, raw: &RawAddresses) -> Value {
-    let map: BTreeMap<&str, &Vec<String>> = raw
+/// An address as the engine writes it (a host becomes a /32 or /128).
+fn canonical(text: &str) -> String {
+    let host = |text: &str| {
+        text.parse::<std::net::IpAddr>().map(|ip| match ip {
+            std::net::IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, std::net::IpAddr::V4),
+            v4 => v4,
+        })
+    };
+    text.parse::<IpNet>()
+        .or_else(|_| host(text).map(IpNet::from))
+        .map_or_else(|_| text.to_owned(), |net| net.to_string())
+}
+
+/// `list` without the addresses in `taken`, which it then joins: a Panorama node or Log
+/// Collector shares no address with another appliance (FLOWS.md: an error).
+fn own_addresses(list: &[String], taken: &mut BTreeSet<String>) -> Vec<String> {
+    list.iter()
+        .filter(|a| taken.insert(canonical(a)))
+        .cloned()
+        .collect()
+}
+
+/// Addresses per interface the model has, none of them in `taken`.
+fn interface_addresses(model: &str, raw: &RawAddresses, taken: &mut BTreeSet<String>) -> Value {
+    let map: BTreeMap<&str, Vec<String>> = raw
         .iter()
         .filter(|(i, _)| model != "vm" || **i == 0)
-        .map(|(i, list)| (INTERFACES[*i % INTERFACES.len()], list))
+        .map(|(i, list)| {
+            (
+                INTERFACES[*i % INTERFACES.len()],
+                own_addresses(list, taken),
+            )
+        })
         .collect();
     json!(map)
+}
+
+/// `list` without the addresses of Panorama nodes and Log Collectors (`taken`): firewall
+/// groups and WildFire entries may share addresses only with each other.
+fn shared(list: &[String], taken: &BTreeSet<String>) -> Vec<String> {
+    list.iter()
+        .filter(|a| !taken.contains(&canonical(a)))
+        .cloned()
+        .collect()
+}
+
+/// Indexes into [`VERSIONS`] of the version band of `VERSIONS[v]`: 5.0, 5.1, 6.x-7.x, 8.x+.
+fn band_of(v: usize) -> std::ops::RangeInclusive<usize> {
+    match v {
+        0 => 0..=0,
+        1 => 1..=1,
+        2..=4 => 2..=4,
+        _ => 5..=VERSIONS.len() - 1,
+    }
+}
+
+/// `v` moved into `band` (a band no later than Panorama's `pv`), no later than `pv`.
+fn within(v: usize, band: &std::ops::RangeInclusive<usize>, pv: usize) -> usize {
+    let (low, high) = (*band.start(), (*band.end()).min(pv));
+    low + v % (high - low + 1)
 }
 
 /// Raw addresses per interface index (into [`INTERFACES`]).
@@ -211,26 +275,34 @@ fn estate(raw: &Raw) -> Value {
         .zip(&raw.pano_interfaces)
         .map(|(f, i)| (*f, fit(pano_model, pv, f, INTERFACES[*i])))
         .collect();
+    let mut taken = BTreeSet::new();
     let nodes: BTreeMap<&String, Value> = raw
         .nodes
         .iter()
         .map(|(n, a)| {
-            (
-                n,
-                json!({ "addresses": interface_addresses(pano_model, a) }),
-            )
+            let addresses = interface_addresses(pano_model, a, &mut taken);
+            (n, json!({ "addresses": addresses }))
         })
         .collect();
     let mut groups: BTreeSet<&str> = BTreeSet::new();
-    let pano_group = raw.pano_group.map(|g| GROUPS[g]);
-    if !raw.management_only {
-        groups.extend(pano_group);
-    }
+    // Only Panorama in panorama mode has a local Log Collector to put in a group.
+    let pano_group = raw
+        .pano_group
+        .map(|g| GROUPS[g])
+        .filter(|_| !raw.management_only);
+    groups.extend(pano_group);
+    // The collectors of a group share a version band: Panorama's when it is a member,
+    // else that of the group's first Log Collector.
+    let mut bands: BTreeMap<&str, std::ops::RangeInclusive<usize>> = BTreeMap::new();
+    bands.extend(pano_group.map(|g| (g, band_of(pv))));
     let log_collectors: BTreeMap<&String, Value> = raw
         .log_collectors
         .iter()
         .map(|(n, (v, m, g, ifaces, addrs))| {
-            let v = v % (pv + 1);
+            let band = bands
+                .entry(GROUPS[*g])
+                .or_insert_with(|| band_of(v % (pv + 1)));
+            let v = within(*v, band, pv);
             let model = MODELS[*m];
             groups.insert(GROUPS[*g]);
             let lc_interfaces: BTreeMap<&str, String> = ["log_collection", "collector_group"]
@@ -240,7 +312,7 @@ fn estate(raw: &Raw) -> Value {
                 .collect();
             let lc = json!({
                 "version": VERSIONS[v], "model": model, "collector_group": GROUPS[*g],
-                "interfaces": lc_interfaces, "addresses": interface_addresses(model, addrs),
+                "interfaces": lc_interfaces, "addresses": interface_addresses(model, addrs, &mut taken),
             });
             (n, lc)
         })
@@ -251,7 +323,15 @@ fn estate(raw: &Raw) -> Value {
         .iter()
         .map(|(n, (v, addrs, g, cdl))| {
             let group = g.map(|g| GROUPS[g]).filter(|g| groups.contains(g));
+            // Logging to Cortex Data Lake takes PAN-OS 8.0.5 or later.
+            let cdl = *cdl && cortex_ok;
+            let v = if cdl {
+                within(*v, &(FROM_8_0_5..=VERSIONS.len() - 1), pv)
+            } else {
+                v % (pv + 1)
+            };
             // Half the groups name their addresses (a map), the others list them.
+            let addrs = shared(addrs, &taken);
             let addrs = if n.len() % 2 == 0 {
                 let named: BTreeMap<String, &String> = addrs
                     .iter()
@@ -263,8 +343,10 @@ fn estate(raw: &Raw) -> Value {
                 json!(addrs)
             };
             let fw = json!({
-                "version": VERSIONS[v % (pv + 1)], "addresses": addrs,
-                "collector_group": group, "cortex_data_lake": *cdl && cortex_ok,
+                "version": VERSIONS[v], "addresses": addrs,
+                "collector_group": group, "cortex_data_lake": cdl,
+                // Some groups that log to Cortex Data Lake also log to Panorama.
+                "duplicate_logging": cdl && n.len() % 3 == 0,
             });
             (n, fw)
         })
@@ -274,7 +356,10 @@ fn estate(raw: &Raw) -> Value {
             .iter()
             .map(|(n, (v, addrs))| {
                 let v = FROM_8_0_5 + v % (pv + 1 - FROM_8_0_5);
-                (n, json!({ "version": VERSIONS[v], "addresses": addrs }))
+                (
+                    n,
+                    json!({ "version": VERSIONS[v], "addresses": shared(addrs, &taken) }),
+                )
             })
             .collect()
     } else {
@@ -340,6 +425,69 @@ fn assert_sorted_unique<'k>(what: &str, keys: impl Iterator<Item = &'k str>) {
             pair[0],
             pair[1]
         );
+    }
+}
+
+/// Whether a CIDR is IPv6.
+fn is_ipv6(cidr: &str) -> bool {
+    cidr.contains(':')
+}
+
+/// Whether `cidr` is of a family `appliance` (an interface's CIDRs) has, or the interface
+/// declares none.
+fn pairs_with(cidr: &str, appliance: &[String]) -> bool {
+    appliance.is_empty() || appliance.iter().any(|a| is_ipv6(a) == is_ipv6(cidr))
+}
+
+/// Rules a cloud accepts (SPEC "Rules that a cloud accepts"): no two rules of a list share
+/// appliance, interface, protocol, ports and CIDR; every rule's CIDR is of a family its
+/// appliance interface has; a rule lists the peers and flows it stands for.
+fn assert_rules_a_cloud_accepts(m: &FlowMatrix) {
+    let flows: BTreeMap<&str, &flows::Flow> = m.flows.iter().map(|f| (f.key.as_str(), f)).collect();
+    for (direction, rules) in [("ingress", &m.ingress_rules), ("egress", &m.egress_rules)] {
+        let mut targets = BTreeSet::new();
+        for r in rules {
+            let cidr = r
+                .cidr_ipv4
+                .as_deref()
+                .or(r.cidr_ipv6.as_deref())
+                .unwrap_or_default();
+            let target = (
+                &r.appliance,
+                &r.interface,
+                &r.protocol,
+                r.from_port,
+                r.to_port,
+                cidr,
+            );
+            assert!(targets.insert(target), "{direction}: {target:?} twice");
+            assert!(
+                r.peers.contains(&r.peer) && r.flow_keys.contains(&r.flow_key),
+                "{}",
+                r.key
+            );
+            assert_eq!(r.flow_keys.first(), Some(&r.flow_key), "{}", r.key);
+            assert_eq!(r.key, format!("{}:{cidr}", r.flow_key));
+            for key in &r.flow_keys {
+                let flow = flows
+                    .get(key.as_str())
+                    .unwrap_or_else(|| panic!("no flow {key}"));
+                let (appliance, peer) = match direction {
+                    "ingress" => (&flow.destination_addresses, &flow.source_addresses),
+                    _ => (&flow.source_addresses, &flow.destination_addresses),
+                };
+                assert!(
+                    peer.iter().any(|p| p == cidr),
+                    "{}: {cidr} is not the peer's",
+                    r.key
+                );
+                assert!(
+                    pairs_with(cidr, appliance),
+                    "{}: {cidr} against {appliance:?}",
+                    r.key
+                );
+            }
+        }
     }
 }
 
@@ -428,14 +576,16 @@ fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
     assert_eq!(all, policy.len(), "a flow in two policy groups");
     let appliance =
         |kind: &str| ["panorama", "log_collector", "firewall", "wildfire"].contains(&kind);
+    let paired =
+        |peer: &[String], appliance: &[String]| peer.iter().any(|cidr| pairs_with(cidr, appliance));
     let expected: Vec<&str> = m
         .flows
         .iter()
         .filter(|f| {
             if appliance(&f.destination_kind) {
-                !f.source_addresses.is_empty()
+                paired(&f.source_addresses, &f.destination_addresses)
             } else {
-                !f.destination_addresses.is_empty()
+                paired(&f.destination_addresses, &f.source_addresses)
             }
         })
         .map(|f| f.key.as_str())
@@ -467,6 +617,7 @@ proptest! {
         for flow in &m.flows {
             prop_assert!(0 < flow.from_port && flow.from_port <= flow.to_port, "{}", flow.key);
         }
+        assert_rules_a_cloud_accepts(&m);
         assert_grouped_rules_match_per_cidr_rules(&m);
         prop_assert_eq!(m.flows_markdown.lines().count(), m.flows.len() + 2);
     }
@@ -633,6 +784,7 @@ fn arbitrary_config() -> impl Strategy<Value = EstateConfig> {
                     addresses,
                     collector_group,
                     cortex_data_lake,
+                    duplicate_logging: cortex_data_lake,
                 }
             }),
         0..3,
@@ -747,6 +899,16 @@ fn slots(fields: &[Field], json: &Value, path: &Path, pointer: &str, out: &mut V
     }
 }
 
+/// The value at `path` in `json`: an attribute or a map key names an object's member, an
+/// index a list's element.
+fn value_at<'v>(json: &'v Value, path: &Path) -> Option<&'v Value> {
+    path.0.iter().try_fold(json, |value, step| match step {
+        Step::Attr(name) => value.as_object()?.get(name.as_ref()),
+        Step::Key(key) => value.as_object()?.get(key),
+        Step::Index(index) => value.as_array()?.get(*index),
+    })
+}
+
 /// `name` with one slip of the keyboard: a letter dropped, doubled or replaced, or two
 /// neighbours swapped.
 fn near_miss(name: &str, edit: usize, at: usize, letter: char) -> String {
@@ -813,6 +975,20 @@ proptest! {
         let estate = estate(&raw);
         let config: EstateConfig = serde_json::from_value(estate.clone()).expect("fits");
         prop_assert_eq!(flows::compute_input(&Input::from(&estate)), flows::compute(&config));
+    }
+
+    /// Every finding on a valid estate (warnings: an address open to everyone, Cortex Data
+    /// Lake without addresses...) points at a value the estate sets: `addresses[1]` in a
+    /// list, `addresses["a1"]` in a map of names.
+    #[test]
+    fn every_finding_points_at_a_value_the_estate_sets(raw in raw()) {
+        let estate = estate(&raw);
+        let outcome = flows::compute_input(&Input::from(&estate));
+        prop_assert!(outcome.matrix.is_some(), "{:#?}", outcome.diagnostics);
+        for d in &outcome.diagnostics {
+            let value = value_at(&estate, &d.path);
+            prop_assert!(value.is_some_and(|v| !v.is_null()), "{} at {}", d.summary, d.path);
+        }
     }
 
     /// Renaming any one attribute of a valid estate to a near miss gives exactly one

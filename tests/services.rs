@@ -129,6 +129,19 @@ const ROWS: &[Row] = &[
     },
 ];
 
+/// Services whose dedicated Log Collectors (`include_log_collectors`) get other connections
+/// than Panorama: FLOWS.md's `admin` row, "dedicated Log Collectors: tcp 22 only".
+const LOG_COLLECTOR_CONNECTIONS: &[(&str, &[Connection])] =
+    &[("admin", &[("in", "tcp", 22, 22, "ssh")])];
+
+/// The connections of a dedicated Log Collector for service `key`.
+fn log_collector_connections(row: &Row) -> &'static [Connection] {
+    LOG_COLLECTOR_CONNECTIONS
+        .iter()
+        .find(|(key, _)| *key == row.key)
+        .map_or(row.connections, |(_, connections)| connections)
+}
+
 /// A vm Panorama (one node) and a vm Log Collector, with one service declared as `service`.
 fn estate(key: &str, service: Value) -> Value {
     json!({
@@ -265,11 +278,13 @@ fn check_log_collectors(key: &str) {
         key,
         json!({ "addresses": ["2001:db8::10"], "include_log_collectors": true }),
     ));
-    assert_eq!(
-        described(&m.flows, key),
-        expected(key, row.connections, &["panorama.p", "log_collector.lc"]),
-        "{key}"
-    );
+    let mut all = expected(key, row.connections, &["panorama.p"]);
+    all.extend(expected(
+        key,
+        log_collector_connections(row),
+        &["log_collector.lc"],
+    ));
+    assert_eq!(described(&m.flows, key), all, "{key}");
     let lc_flows = service_flows(&m.flows, key)
         .into_iter()
         .filter(|f| f.source == "log_collector.lc" || f.destination == "log_collector.lc");
@@ -363,6 +378,13 @@ fn every_service_key_has_a_row_and_the_schema_docs_name_it() {
         let service = flows::services::find(row.key).expect("in the table");
         assert_eq!(
             service.ports_configurable, row.override_allowed,
+            "{}",
+            row.key
+        );
+        let differs = LOG_COLLECTOR_CONNECTIONS.iter().any(|(k, _)| *k == row.key);
+        assert_eq!(
+            service.log_collector_connections.is_some(),
+            differs,
             "{}",
             row.key
         );

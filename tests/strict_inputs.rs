@@ -28,7 +28,7 @@ fn a_misspelt_collector_group_is_an_error_proposing_the_name() {
   }
 "#,
         "Unknown attribute",
-        "firewalls[\"branches\"].colector_group: There is no attribute `colector_group` here. Did you mean `collector_group`? The attributes here are `addresses`, `collector_group`, `cortex_data_lake`, `version`.",
+        "firewalls[\"branches\"].colector_group: There is no attribute `colector_group` here. Did you mean `collector_group`? The attributes here are `addresses`, `collector_group`, `cortex_data_lake`, `duplicate_logging`, `version`.",
         "branches = {",
     );
     assert_eq!(stderr.matches("Error:").count(), 1, "{stderr}");

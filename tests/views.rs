@@ -136,7 +136,11 @@ fn a_new_peer_on_the_same_ports_keeps_the_key_name_and_priority() {
 
 #[test]
 fn ipv6_peers_are_listed_apart_from_ipv4() {
-    let m = compute(quickstart());
+    // A dual-stack primary MGT, so that legacy-dc's IPv6 range pairs with it.
+    let mut estate = quickstart();
+    estate["panorama"]["nodes"]["primary"]["addresses"]["mgt"] =
+        json!(["10.0.0.10", "2001:db8::10"]);
+    let m = compute(estate);
     let from_legacy = m
         .grouped_rules
         .iter()
@@ -147,8 +151,12 @@ fn ipv6_peers_are_listed_apart_from_ipv4() {
     let to_legacy = m
         .grouped_rules
         .iter()
-        .find(|g| g.peers.contains(&"firewall.legacy-dc".to_owned()))
-        .expect("a group with legacy-dc as peer");
+        .find(|g| {
+            g.appliance == "panorama.primary"
+                && g.interface.as_deref() == Some("mgt")
+                && g.peers.contains(&"firewall.legacy-dc".to_owned())
+        })
+        .expect("a group on the primary's MGT with legacy-dc as peer");
     assert!(to_legacy.cidrs_ipv4.contains(&"10.30.0.0/24".to_owned()));
     assert_eq!(to_legacy.cidrs_ipv6, ["2001:db8:30::/64"]);
 }
@@ -249,4 +257,181 @@ fn mermaid_draws_each_endpoint_once_and_one_arrow_per_pair() {
     pairs.sort_unstable();
     pairs.dedup();
     assert_eq!(arrows, pairs.len());
+}
+
+/// Two firewall groups declaring one CIDR, a third with its own, and a dual-stack Panorama.
+fn shared_cidr() -> Value {
+    json!({
+        "panorama": {
+            "version": "10.2",
+            "nodes": { "p": { "addresses": { "mgt": ["10.0.0.10", "2001:db8:100::10"] } } },
+        },
+        "firewalls": {
+            "branch-a": { "version": "10.1", "addresses": ["10.20.0.0/16"] },
+            "branch-b": { "version": "10.1", "addresses": ["10.20.0.0/16"] },
+            "dc": { "version": "10.1", "addresses": ["10.30.0.0/24"] },
+        },
+    })
+}
+
+#[test]
+fn peers_sharing_a_cidr_share_one_rule_that_names_them() {
+    let m = compute(shared_cidr());
+    let on_3978: Vec<_> = m
+        .ingress_rules
+        .iter()
+        .filter(|r| r.from_port == 3978 && r.cidr_ipv4.as_deref() == Some("10.20.0.0/16"))
+        .collect();
+    assert_eq!(on_3978.len(), 1, "{on_3978:#?}");
+    let rule = on_3978[0];
+    assert_eq!(
+        rule.key,
+        "firewall.branch-a>panorama.p@mgt:tcp:3978:10.20.0.0/16"
+    );
+    assert_eq!(rule.peer, "firewall.branch-a");
+    assert_eq!(rule.flow_key, "firewall.branch-a>panorama.p@mgt:tcp:3978");
+    assert_eq!(rule.peers, ["firewall.branch-a", "firewall.branch-b"]);
+    assert_eq!(
+        rule.flow_keys,
+        [
+            "firewall.branch-a>panorama.p@mgt:tcp:3978",
+            "firewall.branch-b>panorama.p@mgt:tcp:3978"
+        ]
+    );
+    assert_eq!(
+        rule.description,
+        "device-management,log-forwarding from firewall.branch-a, firewall.branch-b"
+    );
+    // A group with a CIDR of its own keeps a rule of its own.
+    let dc = m
+        .ingress_rules
+        .iter()
+        .find(|r| r.from_port == 3978 && r.cidr_ipv4.as_deref() == Some("10.30.0.0/24"))
+        .expect("dc's rule");
+    assert_eq!(
+        (dc.peers.as_slice(), dc.flow_keys.len()),
+        (&["firewall.dc".to_owned()][..], 1)
+    );
+    // Each group's egress rule is on its own appliance: nothing to merge.
+    let egress = m
+        .egress_rules
+        .iter()
+        .filter(|r| r.from_port == 3978 && r.cidr_ipv4.as_deref() == Some("10.0.0.10/32"));
+    assert_eq!(egress.count(), 3);
+}
+
+#[test]
+fn a_long_list_of_peers_is_named_in_part() {
+    let mut estate = shared_cidr();
+    for i in 0..12 {
+        estate["firewalls"][format!("branch-office-{i:02}")] =
+            json!({ "version": "10.1", "addresses": ["10.20.0.0/16"] });
+    }
+    let m = compute(estate);
+    let rule = m
+        .ingress_rules
+        .iter()
+        .find(|r| r.from_port == 3978 && r.cidr_ipv4.as_deref() == Some("10.20.0.0/16"))
+        .expect("the shared rule");
+    assert_eq!(rule.peers.len(), 14);
+    assert!(rule.description.chars().count() <= flows::views::MAX_DESCRIPTION);
+    assert!(
+        rule.description.starts_with("device-management,log-forwarding from firewall.branch-a, firewall.branch-b, firewall.branch-office-00")
+            && rule.description.ends_with(" more"),
+        "{}",
+        rule.description
+    );
+}
+
+#[test]
+fn rules_pair_only_families_the_appliance_has() {
+    // An IPv4-only Log Collector and a dual-stack Panorama: the Log Collector gets no IPv6
+    // egress rule (it could never match), Panorama gets no IPv6 ingress rule from it.
+    let m = compute(json!({
+        "panorama": {
+            "version": "10.2",
+            "nodes": { "pan-a": { "addresses": { "mgt": ["10.0.0.10", "2001:db8:100::10"] } } },
+        },
+        "log_collectors": {
+            "lc-1": { "version": "10.2", "collector_group": "cg", "addresses": { "mgt": ["10.1.0.5"] } },
+        },
+        "firewalls": {
+            "v6-only": { "version": "10.2", "addresses": ["2001:db8:30::/64"] },
+            "unknown": { "version": "10.2" },
+        },
+    }));
+    let lc_egress: Vec<_> = m
+        .egress_rules
+        .iter()
+        .filter(|r| r.appliance == "log_collector.lc-1")
+        .collect();
+    assert!(!lc_egress.is_empty());
+    assert!(
+        lc_egress.iter().all(|r| r.cidr_ipv6.is_none()),
+        "{lc_egress:#?}"
+    );
+    assert!(!m.egress_rules.iter().any(
+        |r| r.key == "log_collector.lc-1@mgt>panorama.pan-a@mgt:tcp:3978:2001:db8:100::10/128"
+    ));
+    // The IPv6-only group pairs with Panorama's IPv6 address only.
+    let v6: Vec<_> = m
+        .egress_rules
+        .iter()
+        .filter(|r| r.appliance == "firewall.v6-only")
+        .collect();
+    assert!(
+        !v6.is_empty()
+            && v6
+                .iter()
+                .all(|r| r.cidr_ipv6.as_deref() == Some("2001:db8:100::10/128"))
+    );
+    // A group without addresses has nothing to pair against: it keeps both families.
+    let unknown: Vec<_> = m
+        .egress_rules
+        .iter()
+        .filter(|r| r.appliance == "firewall.unknown" && r.from_port == 3978)
+        .collect();
+    assert_eq!(unknown.len(), 2, "{unknown:#?}");
+    // The grouped rules pair the same way.
+    assert!(m
+        .grouped_rules
+        .iter()
+        .filter(|g| g.appliance == "log_collector.lc-1")
+        .all(|g| g.cidrs_ipv6.is_empty()));
+}
+
+#[test]
+fn ipv4_mapped_ipv6_addresses_are_written_as_ipv4() {
+    let m = compute(json!({
+        "panorama": { "version": "10.2", "nodes": { "p": { "addresses": { "mgt": ["10.0.0.10"] } } } },
+        "firewalls": { "fw": { "version": "10.2", "addresses": ["::ffff:10.20.0.5", "::ffff:10.21.0.0/112"] } },
+    }));
+    let flow = m
+        .flows
+        .iter()
+        .find(|f| f.source == "firewall.fw")
+        .expect("a flow");
+    assert_eq!(flow.source_addresses, ["10.20.0.5/32", "10.21.0.0/16"]);
+    assert!(m
+        .ingress_rules
+        .iter()
+        .filter(|r| r.peer == "firewall.fw")
+        .all(|r| r.cidr_ipv6.is_none() && r.cidr_ipv4.is_some()));
+}
+
+#[test]
+fn updates_allow_both_of_their_app_ids() {
+    let m = compute(quickstart());
+    let updates = group(&m, "panorama.primary", "ingress", &["28443"]);
+    assert_eq!(updates.applications, ["paloalto-updates", "panorama"]);
+    let flow = m
+        .flows
+        .iter()
+        .find(|f| f.key == "firewall.branches>panorama.primary@mgt:tcp:28443")
+        .expect("the update flow");
+    assert_eq!(flow.application, "paloalto-updates");
+    assert_eq!(flow.applications, ["paloalto-updates", "panorama"]);
+    assert!(m
+        .flows_markdown
+        .contains("| tcp | 28443 | paloalto-updates, panorama | updates |"));
 }

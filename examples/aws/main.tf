@@ -5,8 +5,9 @@
 # aws_vpc_security_group_egress_rule. Attach each group to its ENI, e.g.
 # aws_security_group.appliance["panorama.primary@eth1"] to the primary's eth1 interface.
 #
-# To plan without an AWS account, add a provider "aws" block with dummy credentials and
-# the skip_* settings in an *_override.tf file, as tests/aws_example.rs does.
+# To plan without an AWS account, add the offline_override.tf the README shows (a provider
+# "aws" block with dummy credentials and the skip_* settings); tests/aws_example.rs plans
+# with exactly that file.
 
 terraform {
   required_version = ">= 1.3"
@@ -39,7 +40,8 @@ data "panorama_flow_matrix" "estate" {
     }
     nodes = {
       primary = {
-        addresses = { mgt = ["10.0.0.10"], eth1 = ["10.0.1.10"], eth2 = ["10.0.2.10"] }
+        # Dual-stack MGT: IPv6 peers get IPv6 rules here; an IPv4-only interface gets none.
+        addresses = { mgt = ["10.0.0.10", "2001:db8::10"], eth1 = ["10.0.1.10"], eth2 = ["10.0.2.10"] }
       }
       secondary = {
         addresses = { mgt = ["10.0.0.11"], eth1 = ["10.0.1.11"], eth2 = ["10.0.2.11"] }

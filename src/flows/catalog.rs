@@ -3,7 +3,9 @@
 //!
 //! Read it side by side with FLOWS.md: each row names the peers it connects, the ports in
 //! each version band (5.0, 5.1, 6.x-7.x, 8.x and later; an empty cell means no flow), the
-//! App-ID, and the function whose interface carries the traffic on each side.
+//! App-IDs (in the vendor's order, the first being the flow's `application`), and the
+//! function whose interface carries the traffic on each side. FW-MGMT has two rows: its
+//! description differs for groups that send their logs only to Cortex Data Lake.
 
 use super::estate::Function;
 
@@ -35,22 +37,33 @@ pub enum Peers {
         /// Whether the rule applies with HA encryption on or off.
         encrypted: bool,
     },
-    /// Each firewall group to each Panorama node.
-    FirewallsToPanorama,
+    /// Each firewall group to each Panorama node: with `logs`, the groups that forward logs
+    /// to Panorama or their Collector Group; without, those that log only to Cortex Data
+    /// Lake.
+    FirewallsToPanorama {
+        /// Whether the groups forward logs to Panorama or their Collector Group.
+        logs: bool,
+    },
     /// Each firewall group without a Collector Group to each Panorama node, when Panorama
-    /// runs in `panorama` mode (its local Log Collector takes the logs).
+    /// runs in `panorama` mode (its local Log Collector takes the logs), unless the group
+    /// logs only to Cortex Data Lake.
     FirewallLogsToPanorama,
-    /// Each firewall group with a Collector Group to each collector of that group.
+    /// Each firewall group with a Collector Group to each collector of that group, unless
+    /// the group logs only to Cortex Data Lake.
     FirewallLogsToCollectors,
     /// Each dedicated Log Collector to each Panorama node.
     LogCollectorsToPanorama,
+    /// Each Panorama node's local Log Collector to the other node of the HA pair, when
+    /// Panorama runs in `panorama` mode.
+    LocalCollectorsToPeer,
     /// Each managed device (firewall group, Log Collector, WildFire) to each Panorama node.
     DevicesToPanorama,
     /// Each collector of a Collector Group to every other collector of the same group.
     CollectorGroupMembers,
     /// Each WildFire appliance or cluster to each Panorama node.
     WildfireToPanorama,
-    /// Each Panorama node to Cortex Data Lake, when it is declared.
+    /// Each Panorama node to Cortex Data Lake, when it is in use: declared at the top
+    /// level, or named by a firewall group.
     PanoramaToCortex,
     /// Each firewall group with `cortex_data_lake = true` to Cortex Data Lake.
     FirewallsToCortex,
@@ -81,8 +94,8 @@ pub struct Rule {
     pub ports: PortsByBand,
     /// Whose release picks the band.
     pub band_of: BandOf,
-    /// App-ID of the traffic.
-    pub application: &'static str,
+    /// App-IDs of the traffic, in the vendor's order.
+    pub applications: &'static [&'static str],
     /// Short stable word for [`crate::flows::matrix::Flow::purpose`].
     pub purpose: &'static str,
     /// Function whose interface the source sends from (if it is a Panorama appliance).
@@ -98,6 +111,22 @@ const ALL_BANDS_28: PortsByBand = [&[28], &[28], &[28], &[28]];
 
 use Function::*;
 
+/// FW-MGMT for groups that forward logs to Panorama or their Collector Group (the vendor's
+/// description of the connection names logs); the catalog also has a row for groups that
+/// log only to Cortex Data Lake.
+const FW_MGMT: Rule = Rule {
+    id: "FW-MGMT",
+    peers: Peers::FirewallsToPanorama { logs: true },
+    protocol: Protocol::Tcp,
+    ports: ALL_BANDS_3978,
+    band_of: BandOf::Source,
+    applications: &["panorama"],
+    purpose: "device-management",
+    source_function: Management,
+    destination_function: DeviceManagement,
+    why: "Managed firewalls keep one connection to Panorama for configuration pushes, logs and context switching (PAN-OS {version})",
+};
+
 /// The managed-estate rules of FLOWS.md, in its order.
 pub const MANAGED_ESTATE: &[Rule] = &[
     Rule {
@@ -106,7 +135,7 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: ALL_BANDS_28,
         band_of: BandOf::Source,
-        application: "ssh",
+        applications: &["ssh"],
         purpose: "ha-sync",
         source_function: Management,
         destination_function: Management,
@@ -118,23 +147,17 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: [&[28769, 49160], &[28769, 28260], &[28260, 28769], &[28260, 28769]],
         band_of: BandOf::Source,
-        application: "panorama",
+        applications: &["panorama"],
         purpose: "ha-sync",
         source_function: Management,
         destination_function: Management,
         why: "Panorama HA peers synchronise in clear text because ha_encryption is off (Panorama {version})",
     },
+    FW_MGMT,
     Rule {
-        id: "FW-MGMT",
-        peers: Peers::FirewallsToPanorama,
-        protocol: Protocol::Tcp,
-        ports: ALL_BANDS_3978,
-        band_of: BandOf::Source,
-        application: "panorama",
-        purpose: "device-management",
-        source_function: Management,
-        destination_function: DeviceManagement,
-        why: "Managed firewalls keep one connection to Panorama for configuration pushes, logs and context switching (PAN-OS {version})",
+        peers: Peers::FirewallsToPanorama { logs: false },
+        why: "Managed firewalls that send their logs only to Cortex Data Lake keep one connection to Panorama for device management: configuration pushes and context switching (PAN-OS {version})",
+        ..FW_MGMT
     },
     Rule {
         id: "FW-LOG-PANO",
@@ -142,7 +165,7 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: ALL_BANDS_3978,
         band_of: BandOf::Source,
-        application: "panorama",
+        applications: &["panorama"],
         purpose: "log-forwarding",
         source_function: Management,
         destination_function: LogCollection,
@@ -154,7 +177,7 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: ALL_BANDS_3978,
         band_of: BandOf::Source,
-        application: "panorama",
+        applications: &["panorama"],
         purpose: "log-forwarding",
         source_function: Management,
         destination_function: LogCollection,
@@ -166,11 +189,25 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: ALL_BANDS_3978,
         band_of: BandOf::Source,
-        application: "panorama",
+        applications: &["panorama"],
         purpose: "device-management",
         source_function: Management,
         destination_function: DeviceManagement,
         why: "Log Collectors connect to Panorama for management and log queries and reports (release {version})",
+    },
+    Rule {
+        id: "LC-LOCAL-HA",
+        // [decision] The local Log Collector's management connection leaves from its own
+        // node's device-management interface, as the node's other management traffic does.
+        peers: Peers::LocalCollectorsToPeer,
+        protocol: Protocol::Tcp,
+        ports: ALL_BANDS_3978,
+        band_of: BandOf::Source,
+        applications: &["panorama"],
+        purpose: "device-management",
+        source_function: DeviceManagement,
+        destination_function: DeviceManagement,
+        why: "The local Log Collector of each Panorama HA peer in panorama mode is managed by the pair and connects to the other peer (Panorama {version})",
     },
     Rule {
         id: "UPDATES",
@@ -178,7 +215,7 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: [&[], &[], &[], &[28443]],
         band_of: BandOf::Source,
-        application: "paloalto-updates",
+        applications: &["paloalto-updates", "panorama"],
         purpose: "updates",
         source_function: Management,
         destination_function: DeviceDeployment,
@@ -190,7 +227,7 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: [&[49190], &[49190], &[28270], &[28270]],
         band_of: BandOf::Destination,
-        application: "panorama",
+        applications: &["panorama"],
         purpose: "log-distribution",
         source_function: CollectorGroup,
         destination_function: CollectorGroup,
@@ -202,7 +239,7 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: ALL_BANDS_28,
         band_of: BandOf::Destination,
-        application: "ssh",
+        applications: &["ssh"],
         purpose: "log-distribution",
         source_function: CollectorGroup,
         destination_function: CollectorGroup,
@@ -214,7 +251,7 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: ALL_BANDS_3978,
         band_of: BandOf::Destination,
-        application: "panorama",
+        applications: &["panorama"],
         purpose: "log-distribution",
         source_function: CollectorGroup,
         destination_function: CollectorGroup,
@@ -226,7 +263,7 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: ALL_BANDS_3978,
         band_of: BandOf::Source,
-        application: "panorama",
+        applications: &["panorama"],
         purpose: "device-management",
         source_function: Management,
         destination_function: DeviceManagement,
@@ -238,19 +275,19 @@ pub const MANAGED_ESTATE: &[Rule] = &[
         protocol: Protocol::Tcp,
         ports: [&[], &[], &[], &[444]],
         band_of: BandOf::Source,
-        application: "paloalto-logging-service",
+        applications: &["paloalto-logging-service"],
         purpose: "cortex",
         source_function: Management,
         destination_function: Management,
-        why: "Panorama connects to Cortex Data Lake because cortex_data_lake is declared (Panorama {version})",
+        why: "Panorama connects to Cortex Data Lake, which the estate uses (Panorama {version})",
     },
     Rule {
         id: "CDL-FW",
         peers: Peers::FirewallsToCortex,
         protocol: Protocol::Tcp,
-        ports: ALL_BANDS_3978,
+        ports: [&[], &[], &[], &[3978]],
         band_of: BandOf::Source,
-        application: "panorama",
+        applications: &["paloalto-logging-service"],
         purpose: "cortex",
         source_function: Management,
         destination_function: Management,

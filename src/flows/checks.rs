@@ -6,15 +6,24 @@
 //! finding. Every finding names the value at fault as its path and every other value it
 //! rests on as `related`, so that a finding involving a value unknown during `plan` waits
 //! until that value is known.
+//!
+//! Cortex Data Lake and Collector Group findings have modules of their own; `fixes`
+//! words the fixes findings propose, so that each one is a fix the other rules accept.
 
 use std::collections::BTreeSet;
 
+mod collector_groups;
+mod cortex;
+mod fixes;
+
+use super::addresses;
 use super::config::{EstateConfig, LogCollectorInterfaces, PanoramaInterfaces};
 use super::diagnostic::{echo, Diagnostic, Path};
 use super::estate::{Function, Interface, Model};
 use super::interfaces;
 use super::services;
 use super::version::Version;
+use fixes::{local_collector_group, panorama_upgrade, releases_up_to};
 
 /// Oldest WildFire release Panorama manages, and the release Panorama should run to manage it.
 const WILDFIRE_MINIMUM: Version = Version::with_patch(8, 0, 1);
@@ -27,10 +36,16 @@ pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
     devices_not_newer_than_panorama(config, &mut found);
     wildfire_releases(config, &mut found);
     cortex_data_lake_release(config, &mut found);
+    cortex::firewall_releases(config, &mut found);
+    cortex::addresses_declared(config, &mut found);
+    cortex::duplicate_logging_needs_cortex(config, &mut found);
     ha_encryption_needs_a_pair(config, &mut found);
+    collector_groups::panorama_needs_panorama_mode(config, &mut found);
     firewall_collector_groups_exist(config, &mut found);
+    collector_groups::share_a_band(config, &mut found);
     nfs_only_on_the_virtual_appliance(config, &mut found);
     interfaces_fit_model_and_release(config, &mut found);
+    found.extend(addresses::shared_by_appliances(config));
     found
 }
 
@@ -79,20 +94,49 @@ fn devices_not_newer_than_panorama(config: &EstateConfig, found: &mut Vec<Diagno
     let Some(panorama) = panorama_version(config) else {
         return;
     };
+    let cortex = |name: &str| {
+        config
+            .firewalls
+            .as_ref()
+            .and_then(|fws| fws.get(name))
+            .is_some_and(|fw| fw.cortex_data_lake == Some(true))
+    };
+    // A Log Collector in the Collector Group of Panorama's local Log Collector shares
+    // Panorama's version band.
+    let with_panorama = |name: &str| {
+        let group = config
+            .log_collectors
+            .as_ref()
+            .and_then(|lcs| lcs.get(name))
+            .map(|lc| lc.collector_group.as_str());
+        group.is_some() && group == local_collector_group(config)
+    };
     for (attr, name, kind, text) in devices(config) {
         let Ok(version) = text.parse::<Version>() else {
             continue;
         };
         if version.feature_release() > panorama.feature_release() {
-            let (major, minor) = panorama.feature_release();
-            let shown = echo(name);
+            // The oldest release the device may run, where another rule sets one.
+            let minimum = match attr {
+                "wildfire" => Some(WILDFIRE_MINIMUM),
+                "firewalls" if cortex(name) => Some(CORTEX_MINIMUM),
+                "log_collectors" if with_panorama(name) => Some(panorama.band().first()),
+                _ => None,
+            };
+            let mut fixes = Vec::new();
+            if let Some(range) = releases_up_to(minimum.as_ref(), &panorama) {
+                fixes.push(format!("run the {kind} on {range}"));
+            }
+            let (major, minor) = version.feature_release();
+            fixes.push(panorama_upgrade(config, Version::new(major, minor)));
             found.push(
                 Diagnostic::error(
                     root().attr(attr).key(name).attr("version"),
                     "Device is newer than Panorama",
                     format!(
-                        "The {kind} `{shown}` runs {version} but Panorama runs {panorama}. Panorama manages only devices on its own release or earlier: run the {kind} on {major}.{minor} or earlier, or upgrade Panorama to {}.{} or later.",
-                        version.major, version.minor
+                        "The {kind} `{}` runs {version} but Panorama runs {panorama}. Panorama manages only devices on its own release or earlier: {}.",
+                        echo(name),
+                        fixes.join(", or ")
                     ),
                 )
                 .depends_on(panorama_path().attr("version")),
@@ -108,12 +152,26 @@ fn wildfire_releases(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
             continue;
         };
         if version < WILDFIRE_MINIMUM {
-            let shown = echo(name);
-            found.push(Diagnostic::error(
-                root().attr("wildfire").key(name).attr("version"),
-                "WildFire release too old for Panorama",
-                format!("The WildFire appliance `{shown}` runs {version}; Panorama manages WildFire appliances from {WILDFIRE_MINIMUM} on. Upgrade it to {WILDFIRE_MINIMUM} or later."),
-            ));
+            let panorama = panorama_version(config);
+            let fix = match panorama
+                .as_ref()
+                .and_then(|p| releases_up_to(Some(&WILDFIRE_MINIMUM), p))
+            {
+                Some(range) => format!("Upgrade it to {range}."),
+                None if panorama.is_some() => format!(
+                    "Upgrade it to {WILDFIRE_MINIMUM} or later, and {}.",
+                    panorama_upgrade(config, WILDFIRE_MINIMUM)
+                ),
+                None => format!("Upgrade it to {WILDFIRE_MINIMUM} or later."),
+            };
+            found.push(
+                Diagnostic::error(
+                    root().attr("wildfire").key(name).attr("version"),
+                    "WildFire release too old for Panorama",
+                    format!("The WildFire appliance `{}` runs {version}; Panorama manages WildFire appliances from {WILDFIRE_MINIMUM} on. {fix}", echo(name)),
+                )
+                .depends_on(panorama_path().attr("version")),
+            );
         }
     }
     let any = config.wildfire.as_ref().is_some_and(|w| !w.is_empty());
@@ -138,15 +196,19 @@ fn cortex_data_lake_release(config: &EstateConfig, found: &mut Vec<Diagnostic>) 
     if panorama >= CORTEX_MINIMUM {
         return;
     }
-    let detail = |what: &str| {
-        format!("{what}, but Panorama runs {panorama}: Cortex Data Lake needs Panorama {CORTEX_MINIMUM} or later. Upgrade Panorama, or leave Cortex Data Lake out.")
+    let upgrade = panorama_upgrade(config, CORTEX_MINIMUM);
+    let detail = |what: &str, without: &str| {
+        format!("{what}, but Panorama runs {panorama}: Cortex Data Lake needs Panorama {CORTEX_MINIMUM} or later. To fix, {upgrade}, or {without}.")
     };
     if config.cortex_data_lake.is_some() {
         found.push(
             Diagnostic::error(
                 root().attr("cortex_data_lake"),
                 "Cortex Data Lake needs Panorama 8.0.5",
-                detail("Cortex Data Lake is declared"),
+                detail(
+                    "Cortex Data Lake is declared",
+                    "leave Cortex Data Lake out (no cortex_data_lake, in no firewall group)",
+                ),
             )
             .depends_on(panorama_path().attr("version")),
         );
@@ -157,10 +219,13 @@ fn cortex_data_lake_release(config: &EstateConfig, found: &mut Vec<Diagnostic>) 
                 Diagnostic::error(
                     root().attr("firewalls").key(name).attr("cortex_data_lake"),
                     "Cortex Data Lake needs Panorama 8.0.5",
-                    detail(&format!(
-                        "The firewall group `{}` forwards logs to Cortex Data Lake",
-                        echo(name)
-                    )),
+                    detail(
+                        &format!(
+                            "The firewall group `{}` forwards logs to Cortex Data Lake",
+                            echo(name)
+                        ),
+                        "leave cortex_data_lake off",
+                    ),
                 )
                 .depends_on(panorama_path().attr("version")),
             );
@@ -183,22 +248,22 @@ fn ha_encryption_needs_a_pair(config: &EstateConfig, found: &mut Vec<Diagnostic>
 
 /// Names of the Collector Groups that have at least one collector.
 fn collector_groups(config: &EstateConfig) -> BTreeSet<&str> {
-    let pano = &config.panorama;
-    let local = match pano.mode.as_deref() {
-        None | Some("panorama") => pano.collector_group.as_deref(),
-        Some(_) => None,
-    };
     config
         .log_collectors
         .iter()
         .flatten()
         .map(|(_, lc)| lc.collector_group.as_str())
-        .chain(local)
+        .chain(local_collector_group(config))
         .collect()
 }
 
 fn firewall_collector_groups_exist(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
     let groups = collector_groups(config);
+    let pano = &config.panorama;
+    // Panorama's local Log Collector can take the group only in panorama mode, and only
+    // when it is in no other group already.
+    let local_free =
+        pano.collector_group.is_none() && matches!(pano.mode.as_deref(), None | Some("panorama"));
     for (name, fw) in config.firewalls.iter().flatten() {
         let Some(group) = fw.collector_group.as_deref() else {
             continue;
@@ -206,18 +271,31 @@ fn firewall_collector_groups_exist(config: &EstateConfig, found: &mut Vec<Diagno
         if groups.contains(group) {
             continue;
         }
+        let group = echo(group);
+        let mut fixes = vec![format!(
+            "add a Log Collector with collector_group = \"{group}\""
+        )];
+        if local_free {
+            fixes.push(format!(
+                "set panorama.collector_group = \"{group}\" so that Panorama's local Log Collector takes the logs"
+            ));
+        }
         let existing = if groups.is_empty() {
             "No Collector Group has a collector yet".to_owned()
         } else {
             let names: Vec<String> = groups.iter().map(|g| format!("`{}`", echo(g))).collect();
+            fixes.push("name one of those groups".to_owned());
             format!("Collector Groups with a collector: {}", names.join(", "))
         };
-        let (shown, group) = (echo(name), echo(group));
         found.push(
             Diagnostic::error(
                 root().attr("firewalls").key(name).attr("collector_group"),
                 "Collector Group has no collector",
-                format!("The firewall group `{shown}` sends logs to Collector Group `{group}`, which has no collector. {existing}. Add a Log Collector with collector_group = \"{group}\", set panorama.collector_group in panorama mode, or name an existing group."),
+                format!(
+                    "The firewall group `{}` sends logs to Collector Group `{group}`, which has no collector. {existing}. To fix, {}.",
+                    echo(name),
+                    fixes.join(", or ")
+                ),
             )
             .depends_on(root().attr("log_collectors"))
             .depends_on(panorama_path().attr("collector_group"))
@@ -235,11 +313,17 @@ fn nfs_only_on_the_virtual_appliance(config: &EstateConfig, found: &mut Vec<Diag
     };
     let nfs_path = root().attr("services").key(service.key);
     if let Some(model) = model(config.panorama.model.as_deref()).filter(|m| m.is_m_series()) {
+        // The virtual appliance is a fix only for a Panorama that uses MGT alone.
+        let vm = if uses_only_mgt(config) {
+            ", or use model `vm`"
+        } else {
+            ""
+        };
         found.push(
             Diagnostic::error(
                 nfs_path.clone(),
                 "NFS is for the virtual appliance only",
-                format!("Panorama is an `{model}`: only the Panorama virtual appliance (`vm`) stores logs on an NFS datastore. Remove the `nfs` service, or use model `vm`."),
+                format!("Panorama has model `{model}`: only the Panorama virtual appliance (`vm`) stores logs on an NFS datastore. Remove the `nfs` service{vm}."),
             )
             .depends_on(panorama_path().attr("model")),
         );
@@ -253,12 +337,31 @@ fn nfs_only_on_the_virtual_appliance(config: &EstateConfig, found: &mut Vec<Diag
                 Diagnostic::error(
                     nfs_path.attr("include_log_collectors"),
                     "NFS is for the virtual appliance only",
-                    format!("The Log Collector `{}` is an `{model}`: only virtual appliances (`vm`) store logs on an NFS datastore. Leave include_log_collectors off for `nfs`.", echo(name)),
+                    format!("The Log Collector `{}` has model `{model}`: only virtual appliances (`vm`) store logs on an NFS datastore. Leave include_log_collectors off for `nfs`.", echo(name)),
                 )
                 .depends_on(root().attr("log_collectors").key(name).attr("model")),
             );
         }
     }
+}
+
+/// Whether Panorama assigns no function to, and declares no address on, a data interface.
+fn uses_only_mgt(config: &EstateConfig) -> bool {
+    let pano = &config.panorama;
+    let assigned = pano
+        .interfaces
+        .as_ref()
+        .map(panorama_assignments)
+        .unwrap_or_default();
+    let functions_on_mgt = assigned
+        .iter()
+        .all(|(_, name)| name.is_none_or(|n| n == "mgt"));
+    let addresses_on_mgt = pano
+        .nodes
+        .values()
+        .flat_map(|node| node.addresses.iter().flat_map(|a| a.keys()))
+        .all(|name| name == "mgt");
+    functions_on_mgt && addresses_on_mgt
 }
 
 fn interfaces_fit_model_and_release(config: &EstateConfig, found: &mut Vec<Diagnostic>) {
@@ -346,7 +449,7 @@ fn appliance_interfaces(
                         addresses_path.key(name),
                         "Interface not on this model",
                         format!(
-                            "{who} is an `{model}`, which has no `{interface}`. {}",
+                            "{who} has model `{model}`, which has no `{interface}`. {}",
                             interfaces_of(model)
                         ),
                     )

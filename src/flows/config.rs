@@ -76,9 +76,11 @@ pub struct EstateConfig {
     /// Groups of managed firewalls, keyed by name. A group shares one PAN-OS version and
     /// one log destination.
     pub firewalls: Option<BTreeMap<String, FirewallGroupConfig>>,
-    /// WildFire appliances or appliance clusters managed by Panorama, keyed by name.
+    /// WildFire appliances or appliance clusters managed by Panorama, keyed by name: their
+    /// flows with Panorama only (firewalls submitting samples to WildFire are not covered).
     pub wildfire: Option<BTreeMap<String, WildfireConfig>>,
-    /// Declares Cortex Data Lake as a log destination.
+    /// Declares Cortex Data Lake as a log destination, with its addresses. Cortex Data Lake
+    /// is in use when this is declared or any firewall group sets `cortex_data_lake = true`.
     pub cortex_data_lake: Option<CortexDataLakeConfig>,
     /// External services Panorama talks to (or that talk to Panorama), keyed by service:
     /// `admin`, `scp`, `smtp`, `tacacs_plus`, `dns`, `shared_services`, `kerberos`, `ntp`,
@@ -94,11 +96,14 @@ pub struct PanoramaConfig {
     /// Panorama software release, e.g. `10.2`, `10.2.4` or `11.1.4-h7`.
     pub version: String,
     /// Appliance model: `vm` (the virtual appliance, default), `m-100`, `m-200`, `m-300`,
-    /// `m-500`, `m-600` or `m-700`.
+    /// `m-500`, `m-600` or `m-700`. The `m-100` and `m-200` have `eth1` .. `eth3`, the
+    /// other M-Series `eth1` .. `eth5`.
     pub model: Option<String>,
     /// `panorama` (default: Panorama has a local Log Collector) or `management-only`.
     pub mode: Option<String>,
-    /// Collector Group of Panorama's local Log Collector (`panorama` mode only).
+    /// Collector Group of Panorama's local Log Collector (`panorama` mode only: a
+    /// `management-only` Panorama has no Log Collector). All collectors of a group run
+    /// releases of one version band.
     pub collector_group: Option<String>,
     /// Whether HA peers encrypt their synchronisation (default `false`, the vendor default).
     pub ha_encryption: Option<bool>,
@@ -112,7 +117,9 @@ pub struct PanoramaConfig {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PanoramaInterfaces {
-    /// Interface that managed devices connect to for management (default `mgt`).
+    /// Interface that managed devices connect to for management (default `mgt`); in an HA
+    /// pair in `panorama` mode, each peer's local Log Collector connects from it to the
+    /// other peer's.
     pub device_management: Option<String>,
     /// Interface that receives logs from firewalls (default `mgt`).
     pub log_collection: Option<String>,
@@ -136,9 +143,12 @@ pub struct NodeConfig {
 pub struct LogCollectorConfig {
     /// Software release of the Log Collector, e.g. `10.2.4`.
     pub version: String,
-    /// Collector Group the Log Collector belongs to.
+    /// Collector Group the Log Collector belongs to. All collectors of a group run releases
+    /// of one version band (5.0, 5.1, 6.x-7.x, or 8.x and later).
     pub collector_group: String,
-    /// Appliance model: `vm` (default), `m-100`, `m-200`, `m-300`, `m-500`, `m-600` or `m-700`.
+    /// Appliance model: `vm` (default), `m-100`, `m-200`, `m-300`, `m-500`, `m-600` or
+    /// `m-700`. The `m-100` and `m-200` have `eth1` .. `eth3`, the other M-Series `eth1` ..
+    /// `eth5`.
     pub model: Option<String>,
     /// Which interface carries each function; every function defaults to `mgt`.
     pub interfaces: Option<LogCollectorInterfaces>,
@@ -167,8 +177,14 @@ pub struct FirewallGroupConfig {
     /// Collector Group that receives the group's logs; without it, logs go to Panorama's
     /// local Log Collector.
     pub collector_group: Option<String>,
-    /// Whether the firewalls forward logs to Cortex Data Lake (default `false`).
+    /// Whether the firewalls forward logs to Cortex Data Lake (default `false`; PAN-OS
+    /// 8.0.5 or later). Their logs then go there instead of to Panorama or their Collector
+    /// Group, unless `duplicate_logging` is set. Without the top-level `cortex_data_lake`,
+    /// the flows to Cortex Data Lake have no addresses.
     pub cortex_data_lake: Option<bool>,
+    /// Whether a group that logs to Cortex Data Lake also forwards its logs to Panorama or
+    /// its Collector Group (default `false`).
+    pub duplicate_logging: Option<bool>,
 }
 
 /// A WildFire appliance or appliance cluster.

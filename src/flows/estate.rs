@@ -28,6 +28,14 @@ pub struct Estate {
     pub services: Vec<ExternalService>,
 }
 
+impl Estate {
+    /// Whether Cortex Data Lake is in use: declared at the top level, or named by a
+    /// firewall group.
+    pub fn cortex_in_use(&self) -> bool {
+        self.cortex_data_lake.is_some() || self.firewalls.iter().any(|fw| fw.cortex_data_lake)
+    }
+}
+
 /// A declared external service, with its connections resolved (transport, port overrides).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExternalService {
@@ -101,6 +109,17 @@ pub struct FirewallGroup {
     pub collector_group: Option<String>,
     /// Whether the group forwards logs to Cortex Data Lake.
     pub cortex_data_lake: bool,
+    /// Whether a group that logs to Cortex Data Lake also forwards its logs to Panorama or
+    /// its Collector Group.
+    pub duplicate_logging: bool,
+}
+
+impl FirewallGroup {
+    /// Whether the group forwards logs to Panorama or its Collector Group: unless it logs
+    /// to Cortex Data Lake without duplicate logging.
+    pub fn forwards_logs(&self) -> bool {
+        !self.cortex_data_lake || self.duplicate_logging
+    }
 }
 
 /// A WildFire appliance or cluster.
@@ -169,7 +188,8 @@ impl Model {
     pub fn data_interfaces(self) -> u8 {
         match self {
             Model::Vm => 0,
-            Model::M100 => 3,
+            // [decision] The M-200, like the M-100, has four ports (FLOWS.md "Interfaces").
+            Model::M100 | Model::M200 => 3,
             _ => 5,
         }
     }

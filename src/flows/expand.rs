@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use ipnet::IpNet;
 
 use super::catalog::{BandOf, Peers, Protocol, MANAGED_ESTATE};
-use super::estate::{Addresses, Estate, ExternalService, Function, Interface, Interfaces, Mode};
+use super::estate::{
+    Addresses, Estate, ExternalService, FirewallGroup, Function, Interface, Interfaces, Mode,
+};
 use super::matrix::{endpoint_label, port_range, Flow};
 use super::services::Direction;
 use super::version::Version;
@@ -119,7 +121,7 @@ struct Parties<'e> {
     estate: &'e Estate,
     panorama: Vec<Party<'e>>,
     log_collectors: Vec<(Party<'e>, &'e str)>,
-    firewalls: Vec<(Party<'e>, Option<&'e str>)>,
+    firewalls: Vec<(Party<'e>, &'e FirewallGroup)>,
     wildfire: Vec<Party<'e>>,
     /// Cortex Data Lake (without addresses when it is not declared).
     cortex: Party<'e>,
@@ -163,7 +165,7 @@ impl<'e> Parties<'e> {
                         version: Some(&fw.version),
                         reach: Reach::Flat(&fw.addresses),
                     };
-                    (party, fw.collector_group.as_deref())
+                    (party, fw)
                 })
                 .collect(),
             wildfire: estate
@@ -242,20 +244,29 @@ impl<'e> Parties<'e> {
                 [a, b] if pano.ha_encryption == encrypted => vec![(a, b), (b, a)],
                 _ => Vec::new(),
             },
-            Peers::FirewallsToPanorama => self.to_panorama(firewalls.map(|(party, _)| party)),
+            Peers::FirewallsToPanorama { logs } => self.to_panorama(
+                firewalls
+                    .filter(|(_, fw)| fw.forwards_logs() == logs)
+                    .map(|(party, _)| party),
+            ),
             Peers::FirewallLogsToPanorama if pano.mode == Mode::Panorama => self.to_panorama(
                 firewalls
-                    .filter(|(_, group)| group.is_none())
+                    .filter(|(_, fw)| fw.collector_group.is_none() && fw.forwards_logs())
                     .map(|(party, _)| party),
             ),
             Peers::FirewallLogsToPanorama => Vec::new(),
             Peers::FirewallLogsToCollectors => firewalls
-                .filter_map(|(party, group)| Some((party, (*group)?)))
+                .filter(|(_, fw)| fw.forwards_logs())
+                .filter_map(|(party, fw)| Some((party, fw.collector_group.as_deref()?)))
                 .flat_map(|(party, group)| {
                     self.collectors(group).into_iter().map(move |c| (party, c))
                 })
                 .collect(),
             Peers::LogCollectorsToPanorama => self.to_panorama(log_collectors),
+            Peers::LocalCollectorsToPeer => match self.panorama.as_slice() {
+                [a, b] if pano.mode == Mode::Panorama => vec![(a, b), (b, a)],
+                _ => Vec::new(),
+            },
             Peers::DevicesToPanorama => self.to_panorama(
                 firewalls
                     .map(|(party, _)| party)
@@ -273,19 +284,15 @@ impl<'e> Parties<'e> {
                 pairs
             }
             Peers::WildfireToPanorama => self.to_panorama(self.wildfire.iter()),
-            Peers::PanoramaToCortex if self.estate.cortex_data_lake.is_some() => self
+            Peers::PanoramaToCortex if self.estate.cortex_in_use() => self
                 .panorama
                 .iter()
                 .map(|node| (node, &self.cortex))
                 .collect(),
             Peers::PanoramaToCortex => Vec::new(),
-            Peers::FirewallsToCortex => self
-                .estate
-                .firewalls
-                .iter()
-                .zip(&self.firewalls)
-                .filter(|(fw, _)| fw.cortex_data_lake)
-                .map(|(_, (party, _))| (party, &self.cortex))
+            Peers::FirewallsToCortex => firewalls
+                .filter(|(_, fw)| fw.cortex_data_lake)
+                .map(|(party, _)| (party, &self.cortex))
                 .collect(),
         }
     }
@@ -316,7 +323,7 @@ fn push_new<T: PartialEq>(list: &mut Vec<T>, item: T) {
 struct Origin<'r> {
     protocol: Protocol,
     ports: (u16, u16),
-    application: &'static str,
+    applications: &'r [&'static str],
     purpose: &'r str,
     description: String,
 }
@@ -339,7 +346,7 @@ pub fn flows(estate: &Estate) -> Vec<Flow> {
                 let origin = Origin {
                     protocol: rule.protocol,
                     ports: (port, port),
-                    application: rule.application,
+                    applications: rule.applications,
                     purpose: rule.purpose,
                     description: format!(
                         "{} [{}].",
@@ -389,8 +396,12 @@ fn service_flows(
         .choice
         .as_deref()
         .map_or_else(String::new, |choice| format!(" ({choice})"));
-    for connection in &declared.connections {
-        for &appliance in &appliances {
+    for &appliance in &appliances {
+        let connections = match declared.service.log_collector_connections {
+            Some(connections) if appliance.kind == Kind::LogCollector => connections,
+            _ => declared.connections.as_slice(),
+        };
+        for connection in connections {
             let (source, destination) = match connection.direction {
                 Direction::Inbound => (&service, appliance),
                 Direction::Outbound => (appliance, &service),
@@ -398,7 +409,7 @@ fn service_flows(
             let origin = Origin {
                 protocol: connection.protocol,
                 ports: (connection.from_port, connection.to_port),
-                application: connection.application,
+                applications: std::slice::from_ref(&connection.application),
                 purpose: key,
                 description: format!("{}{choice} [service.{key}].", declared.service.why),
             };
@@ -428,7 +439,9 @@ fn add(
         purposes: Vec::new(),
         descriptions: Vec::new(),
     });
-    push_new(&mut draft.applications, origin.application);
+    for &application in origin.applications {
+        push_new(&mut draft.applications, application);
+    }
     push_new(&mut draft.purposes, origin.purpose.to_owned());
     push_new(&mut draft.descriptions, origin.description.clone());
 }
@@ -471,7 +484,11 @@ impl Draft {
             protocol: self.protocol.name().to_owned(),
             from_port: self.ports.0,
             to_port: self.ports.1,
-            application: self.applications.join(","),
+            application: self
+                .applications
+                .first()
+                .map_or_else(String::new, |first| (*first).to_owned()),
+            applications: self.applications.iter().map(|a| (*a).to_owned()).collect(),
             purpose: self.purposes.join(","),
             description: self.descriptions.join(" "),
         }

@@ -32,16 +32,22 @@ pub struct FlowMatrix {
     /// Every flow the estate needs, sorted by `key`.
     pub flows: Vec<Flow>,
     /// One rule per flow whose destination is a declared appliance and per source CIDR,
-    /// shaped for `aws_vpc_security_group_ingress_rule`; sorted by `key`.
+    /// shaped for `aws_vpc_security_group_ingress_rule`; sorted by `key`. Flows whose
+    /// peers share a CIDR on the same appliance interface, protocol and ports share one
+    /// rule (a security group refuses the same rule twice). A peer CIDR gets a rule only
+    /// when the appliance interface has an address of its family (no IPv6 rule for an
+    /// IPv4-only interface); an interface without declared addresses keeps every family.
     pub ingress_rules: Vec<Rule>,
     /// One rule per flow whose source is a declared appliance and per destination CIDR,
-    /// shaped for `aws_vpc_security_group_egress_rule`; sorted by `key`.
+    /// shaped for `aws_vpc_security_group_egress_rule`; sorted by `key`. Shared CIDRs and
+    /// address families as in `ingress_rules`.
     pub egress_rules: Vec<Rule>,
     /// The rules gathered for targets whose rules take port lists (Azure NSG rules, GCP
     /// firewalls, PAN-OS security rules): one per appliance interface, direction,
     /// protocol and identical set of peers and App-IDs, with the ports as a list; sorted
     /// by `key`.
-    /// Peers without declared addresses are left out, as in the per-CIDR rules.
+    /// Peers without declared addresses are left out, and peer CIDRs pair with the
+    /// appliance by address family, as in the per-CIDR rules.
     pub grouped_rules: Vec<GroupedRule>,
     /// The flows as a Markdown table, one row per flow sorted by source, destination,
     /// protocol and port, for change requests and pull request comments.
@@ -55,7 +61,9 @@ pub struct FlowMatrix {
 /// One allowed connection: the source opens it to the destination.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Flow {
-    /// Stable key: source, destination, destination interface, protocol and ports.
+    /// Stable key `SOURCE>DESTINATION:PROTOCOL:PORTS`, each endpoint with `@INTERFACE`
+    /// when it has one, e.g. `log_collector.lc-1@mgt>panorama.pan-a@mgt:tcp:3978` or
+    /// `firewall.legacy-dc>panorama.primary@eth1:tcp:3978`.
     pub key: String,
     /// Initiating endpoint, e.g. `firewall.branches`.
     pub source: String,
@@ -81,20 +89,29 @@ pub struct Flow {
     pub from_port: u16,
     /// Last destination port (equal to `from_port` for a single port).
     pub to_port: u16,
-    /// Palo Alto Networks App-ID of the traffic.
+    /// Palo Alto Networks App-ID of the traffic: the first of `applications`.
     pub application: String,
+    /// Every App-ID the vendor names for the traffic, in its order (updates on 28443:
+    /// `paloalto-updates` and `panorama`); flows that merged list each once, first seen first.
+    pub applications: Vec<String>,
     /// Why the flow exists, as short stable words joined by `,` (e.g. `ha-sync`,
     /// `device-management`, `log-forwarding`, `updates`, `log-distribution`, `cortex`, or
     /// the service key such as `syslog`).
     pub purpose: String,
-    /// One sentence on why the flow exists, with the versions or condition behind it.
+    /// One sentence on why the flow exists, with the versions or condition behind it,
+    /// ending with a tag for the row of the flow catalog that requires it: `[FW-LOG-LC]`,
+    /// `[HA-CLEAR]`, or `[service.KEY]` for a declared service. A flow several rows
+    /// require has one sentence each.
     pub description: String,
 }
 
-/// One security-group style rule: a flow seen from one appliance, for one peer CIDR.
+/// One security-group style rule: the flows seen from one appliance interface, for one
+/// protocol, port range and peer CIDR.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Rule {
-    /// Stable key: the flow key and the peer CIDR.
+    /// Stable key: the flow key and the peer CIDR, e.g.
+    /// `firewall.branches>panorama.primary@mgt:tcp:3978:10.20.0.0/16`; for a rule several
+    /// flows share, the smallest of their keys.
     pub key: String,
     /// The appliance the rule protects (the flow's destination for ingress, its source
     /// for egress).
@@ -102,8 +119,10 @@ pub struct Rule {
     /// Interface of the appliance the rule applies to (`mgt`, `eth1` .. `eth5`), or null
     /// when the appliance is not a Panorama appliance: one security group per interface.
     pub interface: Option<String>,
-    /// The other end of the flow.
+    /// The other end of the flow (of the flow of `flow_key` when several share the rule).
     pub peer: String,
+    /// Every peer the rule lets through, sorted: more than one when peers share the CIDR.
+    pub peers: Vec<String>,
     /// `tcp` or `udp`.
     pub protocol: String,
     /// First destination port.
@@ -116,8 +135,10 @@ pub struct Rule {
     pub cidr_ipv6: Option<String>,
     /// Short description, at most 140 characters that AWS and Azure rule descriptions accept.
     pub description: String,
-    /// Key of the flow the rule comes from.
+    /// Key of the flow the rule comes from (the smallest when several share it).
     pub flow_key: String,
+    /// Keys of every flow the rule comes from, sorted.
+    pub flow_keys: Vec<String>,
 }
 
 /// Rules of one appliance interface, direction and protocol that share the same peers and

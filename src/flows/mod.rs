@@ -14,11 +14,12 @@
 //! ```
 //!
 //! Pipeline: [`input`] (as written) -> [`read`] against the [`schema`] -> [`config`] (as
-//! declared) -> [`parse`] and [`checks`] (compatibility, [`interfaces`]) -> [`estate`]
-//! (checked) -> [`expand`] with the [`catalog`] and the [`services`] table -> flows ->
-//! [`views`] (rules, digest). Every entry point starts at [`compute_input`] or
+//! declared) -> [`parse`] and [`checks`] (compatibility, [`interfaces`], [`addresses`]) ->
+//! [`estate`] (checked) -> [`expand`] with the [`catalog`] and the [`services`] table ->
+//! flows -> [`views`] (rules, digest). Every entry point starts at [`compute_input`] or
 //! [`check_input`]; [`compute`] and [`check`] start from a model built some other way.
 
+pub mod addresses;
 pub mod audit;
 pub mod catalog;
 pub mod checks;
@@ -53,17 +54,27 @@ pub struct Outcome {
 
 /// Checks `config` and, when it holds no error, computes its flows.
 pub fn compute(config: &EstateConfig) -> Outcome {
-    let (estate, diagnostics) = parse::parse(config);
-    let matrix = estate.map(|estate| views::matrix(expand::flows(&estate)));
+    let (flows, diagnostics) = analyse(config);
     Outcome {
-        matrix,
+        matrix: flows.map(views::matrix),
         diagnostics,
     }
 }
 
-/// Checks `config` without computing flows.
+/// Checks `config` without building the views: the same diagnostics as [`compute`].
 pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
-    parse::parse(config).1
+    analyse(config).1
+}
+
+/// The flows of `config` when it holds no error, and every finding, including those that
+/// need the flows (an address open to everyone names the flows it opens).
+fn analyse(config: &EstateConfig) -> (Option<Vec<Flow>>, Vec<Diagnostic>) {
+    let (estate, mut diagnostics) = parse::parse(config);
+    let flows = estate.map(|estate| expand::flows(&estate));
+    if let Some(flows) = &flows {
+        diagnostics.extend(addresses::open_to_everyone(config, flows));
+    }
+    (flows, diagnostics)
 }
 
 /// Reads the estate as written, checks it and, when it is wholly known and holds no

@@ -2,10 +2,10 @@
 //! value that does not parse becomes a [`Diagnostic`] at its own path.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use super::addresses::{self, Reading};
 use super::checks;
 use super::config::{
     AddressKey, AddressList, EstateConfig, InterfaceAddresses, LogCollectorInterfaces,
@@ -71,6 +71,7 @@ impl Parser {
                     addresses: p.addresses(fw.addresses.as_ref(), &path.attr("addresses"))?,
                     collector_group,
                     cortex_data_lake: fw.cortex_data_lake.unwrap_or(false),
+                    duplicate_logging: fw.duplicate_logging.unwrap_or(false),
                 })
             },
         );
@@ -263,9 +264,14 @@ impl Parser {
             (
                 "Transport not accepted",
                 format!(
-                    "`{}` has fixed protocols; only {} take a transport.",
+                    "`{}` has fixed protocols; only {} {} a transport.",
                     service.key,
-                    with_transports.join(", ")
+                    with_transports.join(", "),
+                    if with_transports.len() == 1 {
+                        "takes"
+                    } else {
+                        "take"
+                    }
                 ),
             )
         } else {
@@ -515,19 +521,17 @@ impl Parser {
         ok.then_some(addresses)
     }
 
-    /// Parses an address list or map: hosts become /32 or /128, the result is sorted and
-    /// deduplicated (the names of a map are checked, then set aside).
+    /// Parses an address list or map: hosts become /32 or /128, IPv4-mapped IPv6 becomes
+    /// IPv4, the result is sorted and deduplicated (the names of a map are checked, then set
+    /// aside).
     fn addresses(&mut self, list: Option<&AddressList>, path: &Path) -> Option<Vec<IpNet>> {
         let mut parsed = Vec::new();
         let mut ok = true;
         for (key, text) in list.map(AddressList::entries).into_iter().flatten() {
-            let at = match key {
-                AddressKey::Index(index) => path.index(index),
-                AddressKey::Name(name) => {
-                    ok &= self.name(name, &path.key(name)).is_some();
-                    path.key(name)
-                }
-            };
+            let at = addresses::path_of(path, key);
+            if let AddressKey::Name(name) = key {
+                ok &= self.name(name, &at).is_some();
+            }
             match self.address(text, &at) {
                 Some(net) => parsed.push(net),
                 None => ok = false,
@@ -539,14 +543,11 @@ impl Parser {
     }
 
     fn address(&mut self, text: &str, path: &Path) -> Option<IpNet> {
-        if let Ok(host) = text.parse::<IpAddr>() {
-            return Some(IpNet::from(host));
-        }
-        let parsed = text.parse::<IpNet>();
+        let reading = addresses::read(text);
         let text = echo(text);
-        match parsed {
-            Ok(net) if net.trunc() == net => Some(net),
-            Ok(net) => {
+        match reading {
+            Reading::Network(net) => Some(net),
+            Reading::HostBits(net) => {
                 let host = IpNet::from(net.addr());
                 self.diagnostics.push(Diagnostic::error(
                     path.clone(),
@@ -559,7 +560,7 @@ impl Parser {
                 ));
                 None
             }
-            Err(_) => {
+            Reading::Invalid => {
                 self.diagnostics.push(Diagnostic::error(
                     path.clone(),
                     "Invalid address",

@@ -386,7 +386,7 @@ mod tests {
         assert_eq!(summary, "Unknown attribute");
         assert_eq!(
             detail,
-            "There is no attribute `colector_group` here. Did you mean `collector_group`? The attributes here are `addresses`, `collector_group`, `cortex_data_lake`, `version`."
+            "There is no attribute `colector_group` here. Did you mean `collector_group`? The attributes here are `addresses`, `collector_group`, `cortex_data_lake`, `duplicate_logging`, `version`."
         );
     }
 

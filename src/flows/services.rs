@@ -60,6 +60,9 @@ pub struct Service {
     pub ports_configurable: bool,
     /// Whether only the virtual appliance may use the service.
     pub virtual_appliance_only: bool,
+    /// The connections of dedicated Log Collectors (`include_log_collectors`), when they
+    /// differ from Panorama's; only for services with fixed ports and no transports.
+    pub log_collector_connections: Option<&'static [Connection]>,
     /// Why the flows exist, for descriptions.
     pub why: &'static str,
 }
@@ -106,6 +109,7 @@ const fn row(key: &'static str, connections: &'static [Connection], why: &'stati
         transports: &[],
         ports_configurable: true,
         virtual_appliance_only: false,
+        log_collector_connections: None,
         why,
     }
 }
@@ -120,11 +124,15 @@ const fn fixed(service: Service) -> Service {
 
 /// The external services of FLOWS.md, in its order.
 pub const SERVICES: &[Service] = &[
-    fixed(row(
-        "admin",
-        &[one(Inbound, Tcp, 22, "ssh"), one(Inbound, Tcp, 443, "ssl")],
-        "Administrators reach the Panorama CLI and web interface",
-    )),
+    Service {
+        // [decision] Log Collector mode has no web interface: SSH only.
+        log_collector_connections: Some(&[one(Inbound, Tcp, 22, "ssh")]),
+        ..fixed(row(
+            "admin",
+            &[one(Inbound, Tcp, 22, "ssh"), one(Inbound, Tcp, 443, "ssl")],
+            "Administrators reach the CLI and web interface (Log Collectors: the CLI)",
+        ))
+    },
     row(
         "scp",
         &[one(Outbound, Tcp, 22, "ssh")],
@@ -289,6 +297,18 @@ mod tests {
                     service.key
                 );
             }
+        }
+    }
+
+    #[test]
+    fn log_collector_connections_are_only_for_fixed_single_transport_services() {
+        // The expansion takes them as they are: no port override or transport applies.
+        for service in SERVICES
+            .iter()
+            .filter(|s| s.log_collector_connections.is_some())
+        {
+            assert!(!service.ports_configurable, "{}", service.key);
+            assert!(service.transports.is_empty(), "{}", service.key);
         }
     }
 

@@ -58,8 +58,11 @@ run "updates_port_28443_only_for_devices_on_8x_or_later" {
     error_message = "WildFire on 10.1 needs WF-MGMT 3978 and UPDATES 28443."
   }
   assert {
-    condition     = output.flows_by_key["firewall.modern>panorama.p1@eth3:tcp:28443"].application == "paloalto-updates"
-    error_message = "Updates are App-ID paloalto-updates."
+    condition = (
+      output.flows_by_key["firewall.modern>panorama.p1@eth3:tcp:28443"].application == "paloalto-updates" &&
+      output.flows_by_key["firewall.modern>panorama.p1@eth3:tcp:28443"].applications == tolist(["paloalto-updates", "panorama"])
+    )
+    error_message = "Updates are App-IDs paloalto-updates and panorama, the first being application."
   }
 }
 
@@ -98,7 +101,9 @@ run "log_collectors_to_their_collector_group" {
   variables {
     log_collectors = {
       lc1 = { version = "10.2", collector_group = "cg", addresses = { mgt = ["10.1.0.5"] } }
-      lc2 = { version = "7.1", collector_group = "cg", addresses = { mgt = ["10.1.0.6"] } }
+      lc2 = { version = "10.1", collector_group = "cg", addresses = { mgt = ["10.1.0.6"] } }
+      # One Collector Group, one version band: a 7.1 collector has a group of its own.
+      lc3 = { version = "7.1", collector_group = "legacy", addresses = { mgt = ["10.1.0.7"] } }
     }
     firewalls = {
       modern = { version = "10.1", addresses = ["10.20.0.0/16"], collector_group = "cg" }
@@ -118,7 +123,7 @@ run "log_collectors_to_their_collector_group" {
     error_message = "LC-MGMT 3978 and UPDATES 28443 for a 10.2 Log Collector."
   }
   assert {
-    condition     = !contains(output.connections, "log_collector.lc2>panorama.p1:tcp/28443")
+    condition     = !contains(output.connections, "log_collector.lc3>panorama.p1:tcp/28443")
     error_message = "A 7.1 Log Collector needs no 28443."
   }
 }

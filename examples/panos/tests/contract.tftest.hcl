@@ -1,6 +1,10 @@
 # What policy.tf relies on, checked on the locals of main.tf with the real panorama
-# provider and without panos: PAN-OS limits on names, service ports, addresses, zones and
+# provider and a mocked panos: PAN-OS limits on names, service ports, addresses, zones and
 # App-IDs, and a policy that allows every flow of the estate exactly once.
+#
+# The panos provider is mocked (Terraform 1.7 or later): Terraform still checks policy.tf
+# against the provider's schema, but needs no credentials and calls no API.
+mock_provider "panos" {}
 
 run "rules_fit_panos" {
   command = plan
@@ -60,6 +64,14 @@ run "rules_fit_panos" {
     condition     = alltrue([for r in local.rules : length(r.applications) > 0 && alltrue([for a in r.applications : can(regex("^[a-z0-9][a-z0-9._-]*$", a))])])
     error_message = "Rules without App-IDs or with App-IDs PAN-OS does not name that way."
   }
+  # Updates on 28443 carry two App-IDs: their rules allow both, and nothing else.
+  assert {
+    condition = (
+      anytrue([for k, s in local.service_objects : s.destination_port == "28443"]) &&
+      alltrue([for r in local.rules : r.applications == tolist(["paloalto-updates", "panorama"]) if local.service_objects[r.key].destination_port == "28443"])
+    )
+    error_message = "Update rules: ${jsonencode([for r in local.rules : r.applications if local.service_objects[r.key].destination_port == "28443"])}"
+  }
   assert {
     condition = alltrue(flatten([
       for r in local.rules : [
@@ -112,7 +124,7 @@ run "zones_come_from_variables" {
     error_message = "Zones: ${jsonencode([for r in local.rules : [r.name, r.source_zones, r.destination_zones]])}"
   }
   assert {
-    condition     = anytrue([for r in local.rules : r.source_zones == tolist(["branches", "datacenter", "logging"])])
+    condition     = anytrue([for r in local.rules : r.source_zones == tolist(["branches", "datacenter", "logging", "management"])])
     error_message = "A rule from several endpoints lists each of their zones once."
   }
 }

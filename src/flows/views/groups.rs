@@ -58,11 +58,11 @@ struct Gathered<'f> {
 impl<'f> Gathered<'f> {
     fn add(&mut self, side: &Side<'f>) {
         self.peers.insert(endpoint(side.peer, side.peer_interface));
-        self.peer_cidrs
-            .extend(side.peer_cidrs.iter().map(String::as_str));
+        self.peer_cidrs.extend(side.peer_cidrs.iter().copied());
         self.appliance_cidrs
             .extend(side.appliance_cidrs.iter().map(String::as_str));
-        self.applications.insert(&side.flow.application);
+        self.applications
+            .extend(side.flow.applications.iter().map(String::as_str));
         self.purposes.extend(side.flow.purpose.split(','));
         self.flow_keys.insert(&side.flow.key);
     }

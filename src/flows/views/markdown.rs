@@ -30,7 +30,7 @@ pub(super) fn table(flows: &[Flow]) -> String {
             endpoint(&flow.destination, &flow.destination_interface),
             addresses(&flow.destination_addresses),
             flow.protocol,
-            flow.application,
+            flow.applications.join(", "),
             flow.purpose.replace(',', ", "),
         );
     }

@@ -66,7 +66,8 @@ struct Side<'f> {
     appliance_cidrs: &'f [String],
     peer: &'f str,
     peer_interface: &'f Option<String>,
-    peer_cidrs: &'f [String],
+    /// The peer's CIDRs that pair with the appliance: see [`paired`].
+    peer_cidrs: Vec<&'f str>,
     /// Whether the peer is a declared appliance too, so the flow has a second side.
     peer_is_appliance: bool,
 }
@@ -88,7 +89,7 @@ fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
             appliance_cidrs: &flow.destination_addresses,
             peer: &flow.source,
             peer_interface: &flow.source_interface,
-            peer_cidrs: &flow.source_addresses,
+            peer_cidrs: paired(&flow.source_addresses, &flow.destination_addresses),
             peer_is_appliance: source_is,
         });
         let egress = source_is.then(|| Side {
@@ -99,11 +100,24 @@ fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
             appliance_cidrs: &flow.source_addresses,
             peer: &flow.destination,
             peer_interface: &flow.destination_interface,
-            peer_cidrs: &flow.destination_addresses,
+            peer_cidrs: paired(&flow.destination_addresses, &flow.source_addresses),
             peer_is_appliance: destination_is,
         });
         ingress.into_iter().chain(egress)
     })
+}
+
+/// The peer CIDRs a rule may pair with the appliance: those of an address family the
+/// appliance interface has (an IPv4-only interface gets no IPv6 rule, which could never
+/// match). When the appliance declares no address there is nothing to pair against, and
+/// every family is kept.
+fn paired<'f>(peer: &'f [String], appliance: &[String]) -> Vec<&'f str> {
+    let has_ipv6 = appliance.iter().any(|cidr| is_ipv6(cidr));
+    let has_ipv4 = appliance.iter().any(|cidr| !is_ipv6(cidr));
+    peer.iter()
+        .filter(|cidr| appliance.is_empty() || if is_ipv6(cidr) { has_ipv6 } else { has_ipv4 })
+        .map(String::as_str)
+        .collect()
 }
 
 /// An endpoint with its interface when it has one: `panorama.primary@eth1`.
