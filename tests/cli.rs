@@ -443,13 +443,39 @@ fn the_schema_validates_the_example_files_and_refuses_unknown_names() {
     assert!(!validator.is_valid(&number), "a version must be a string");
 }
 
-/// Example folders whose data source `estate` plans with our provider alone, and the
-/// files left out for that (they need a cloud provider).
-const EXAMPLES: &[(&str, &[&str])] = &[
-    ("examples/quickstart", &[]),
-    ("examples/azure", &["nsg.tf", "tests"]),
-    ("examples/gcp", &["firewall.tf", "tests"]),
-    ("examples/panos", &["policy.tf", "tests"]),
+/// Example folders whose data source `estate` reads with our provider alone: the files
+/// left out (the target's resources, which only a real cloud provider plans), and the
+/// schema-only stand-in installed for the target provider main.tf requires (as in
+/// tests/target_examples.rs).
+const EXAMPLES: &[(&str, &[&str], Option<(&str, &str, &str)>)] = &[
+    ("examples/quickstart", &[], None),
+    (
+        "examples/azure",
+        &["nsg.tf", "tests"],
+        Some((
+            "registry.terraform.io/hashicorp/azurerm",
+            "4.0.0",
+            "tests/support/target_schemas/azurerm.json",
+        )),
+    ),
+    (
+        "examples/gcp",
+        &["firewall.tf", "tests"],
+        Some((
+            "registry.terraform.io/hashicorp/google",
+            "6.0.0",
+            "tests/support/target_schemas/google.json",
+        )),
+    ),
+    (
+        "examples/panos",
+        &["policy.tf", "tests"],
+        Some((
+            "registry.terraform.io/paloaltonetworks/panos",
+            "1.11.0",
+            "tests/support/target_schemas/panos.json",
+        )),
+    ),
 ];
 
 /// Runs `ws` to the end and returns its estate and flows as the data source holds them.
@@ -466,7 +492,18 @@ fn every_example_estate_validates_and_gives_the_data_source_flows() {
     let (_, validator) = validator();
     let mut workspaces: Vec<(String, Workspace)> = EXAMPLES
         .iter()
-        .map(|(dir, leave_out)| (dir.to_string(), Workspace::from_dir_without(dir, leave_out)))
+        .map(|(dir, leave_out, stub)| {
+            let builder = match stub {
+                Some((source, version, schema)) => {
+                    Workspace::builder().schema_stub(source, version, schema)
+                }
+                None => Workspace::builder(),
+            };
+            (
+                dir.to_string(),
+                builder.build_from_dir_without(dir, leave_out),
+            )
+        })
         .collect();
     // The registry example, with the provider block it is documented with.
     let registry = Workspace::from_dir("examples/data-sources/panorama_flow_matrix");
@@ -526,9 +563,19 @@ fn variables_in(body: &str, indent: &str) -> Option<String> {
     Some(block_body(body, open).to_owned())
 }
 
+/// The estate one run of the acceptance suites plans.
+struct Fixture {
+    /// `file__run`.
+    name: String,
+    /// An HCL expression for the estate.
+    value: String,
+    /// Whether the run expects the estate to be refused.
+    refused: bool,
+}
+
 /// Every run of the acceptance suites with the estate it plans: the file's `variables`,
-/// overridden by the run's.
-fn fixture_estates() -> Vec<(String, String)> {
+/// overridden by the run's; for runs of the `refused` module, its `estate` variable.
+fn fixture_estates() -> Vec<Fixture> {
     let dir = repo().join("acceptance-tests/flow_matrix/tests");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("read the acceptance tests")
@@ -553,8 +600,16 @@ fn fixture_estates() -> Vec<(String, String)> {
             let open = name_end + text[name_end..].find('{').expect("run block");
             let body = block_body(&text, open);
             let own = variables_in(body, "  ").unwrap_or_default();
-            let value = format!("merge({{\n{shared}\n}}, {{\n{own}\n}})");
-            estates.push((format!("{stem}__{}", &text[start..name_end]), value));
+            let mut value = format!("merge({{\n{shared}\n}}, {{\n{own}\n}})");
+            if body.contains("\n  module {") {
+                assert!(body.contains("./tests/refused"), "{stem}: another module");
+                value.push_str(".estate");
+            }
+            estates.push(Fixture {
+                name: format!("{stem}__{}", &text[start..name_end]),
+                value,
+                refused: body.contains("\n  expect_failures = [check.estate]"),
+            });
             search = open + body.len();
         }
     }
@@ -571,11 +626,14 @@ fn every_acceptance_fixture_validates_and_gives_the_data_source_flows() {
         .map(|text| text.matches("\nrun \"").count())
         .sum::<usize>();
     assert_eq!(estates.len(), runs, "one estate per run");
-    // One configuration: each run's estate in a local, fed to the acceptance module.
+    let (refused, accepted): (Vec<&Fixture>, Vec<&Fixture>) =
+        estates.iter().partition(|f| f.refused);
+    // One configuration: each run's estate in a local; the accepted ones fed to the
+    // acceptance module.
     let mut config = String::from(support::HEADER);
     config.push_str("\nlocals {\n");
-    for (name, value) in &estates {
-        config.push_str(&format!("  {name} = {value}\n"));
+    for fixture in &estates {
+        config.push_str(&format!("  {} = {}\n", fixture.name, fixture.value));
     }
     config.push_str("}\n");
     let inputs = [
@@ -585,7 +643,7 @@ fn every_acceptance_fixture_validates_and_gives_the_data_source_flows() {
         "cortex_data_lake",
         "services",
     ];
-    for (name, _) in &estates {
+    for Fixture { name, .. } in &accepted {
         config.push_str(&format!(
             "\nmodule \"{name}\" {{\n  source   = \"./fixture\"\n  panorama = local.{name}.panorama\n"
         ));
@@ -594,20 +652,21 @@ fn every_acceptance_fixture_validates_and_gives_the_data_source_flows() {
         }
         config.push_str("}\n");
     }
-    let list = |what: &dyn Fn(&str) -> String| {
-        let entries: Vec<String> = estates
+    let list = |fixtures: &[&Fixture], what: &dyn Fn(&str) -> String| {
+        let entries: Vec<String> = fixtures
             .iter()
-            .map(|(n, _)| format!("    {n} = {}", what(n)))
+            .map(|f| format!("    {} = {}", f.name, what(&f.name)))
             .collect();
         entries.join("\n")
     };
+    let all: Vec<&Fixture> = estates.iter().collect();
     config.push_str(&format!(
         "\noutput \"estates\" {{\n  value = {{\n{}\n  }}\n}}\n",
-        list(&|n| format!("local.{n}"))
+        list(&all, &|n| format!("local.{n}"))
     ));
     config.push_str(&format!(
         "\noutput \"flows\" {{\n  value = {{\n{}\n  }}\n}}\n",
-        list(&|n| format!("module.{n}.flows_by_key"))
+        list(&accepted, &|n| format!("module.{n}.flows_by_key"))
     ));
     let ws = Workspace::with_config(&config);
     std::fs::create_dir(ws.dir.join("fixture")).expect("mkdir fixture");
@@ -621,7 +680,7 @@ fn every_acceptance_fixture_validates_and_gives_the_data_source_flows() {
         .expect_ok("apply");
     let held = ws.output("estates");
     let flows = ws.output("flows");
-    for (name, _) in &estates {
+    for Fixture { name, .. } in &accepted {
         let estate = &held[name];
         assert_valid(&validator, estate, name);
         let ran = cli(&["flows", "-"], &estate.to_string());
@@ -635,9 +694,20 @@ fn every_acceptance_fixture_validates_and_gives_the_data_source_flows() {
             .collect();
         assert_eq!(Value::Object(by_key), flows[name], "{name}");
     }
+    // A refused estate is well formed (the schema takes it) but impossible: the command
+    // line refuses it as the data source does.
+    for Fixture { name, .. } in &refused {
+        let estate = &held[name];
+        assert_valid(&validator, estate, name);
+        let ran = cli(&["flows", "-"], &estate.to_string());
+        assert_eq!(ran.status, 1, "{name}: {}", ran.stdout);
+        assert!(ran.stderr.starts_with("Error: "), "{name}: {}", ran.stderr);
+    }
     println!(
-        "{} acceptance runs: each estate validates against `schema`, and the command line gives the data source's flows",
-        estates.len()
+        "{} acceptance runs: each estate validates against `schema`; the command line gives the data source's flows for the {} accepted and refuses the {} refused",
+        estates.len(),
+        accepted.len(),
+        refused.len()
     );
 }
 
