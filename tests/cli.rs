@@ -443,39 +443,49 @@ fn the_schema_validates_the_example_files_and_refuses_unknown_names() {
     assert!(!validator.is_valid(&number), "a version must be a string");
 }
 
-/// Example folders whose data source `estate` reads with our provider alone: the files
-/// left out (the target's resources, which only a real cloud provider plans), and the
-/// schema-only stand-in installed for the target provider main.tf requires (as in
-/// tests/target_examples.rs).
-const EXAMPLES: &[(&str, &[&str], Option<(&str, &str, &str)>)] = &[
-    ("examples/quickstart", &[], None),
-    (
-        "examples/azure",
-        &["nsg.tf", "tests"],
-        Some((
+/// An example folder whose data source `estate` reads with our provider alone.
+struct Example {
+    dir: &'static str,
+    /// Files left out: the target's resources, which only a real cloud provider plans.
+    leave_out: &'static [&'static str],
+    /// The schema-only stand-in for the target provider main.tf requires (as in
+    /// tests/target_examples.rs): source, version, schema file.
+    stub: Option<(&'static str, &'static str, &'static str)>,
+}
+
+const EXAMPLES: &[Example] = &[
+    Example {
+        dir: "examples/quickstart",
+        leave_out: &[],
+        stub: None,
+    },
+    Example {
+        dir: "examples/azure",
+        leave_out: &["nsg.tf", "tests"],
+        stub: Some((
             "registry.terraform.io/hashicorp/azurerm",
             "4.0.0",
             "tests/support/target_schemas/azurerm.json",
         )),
-    ),
-    (
-        "examples/gcp",
-        &["firewall.tf", "tests"],
-        Some((
+    },
+    Example {
+        dir: "examples/gcp",
+        leave_out: &["firewall.tf", "tests"],
+        stub: Some((
             "registry.terraform.io/hashicorp/google",
             "6.0.0",
             "tests/support/target_schemas/google.json",
         )),
-    ),
-    (
-        "examples/panos",
-        &["policy.tf", "tests"],
-        Some((
+    },
+    Example {
+        dir: "examples/panos",
+        leave_out: &["policy.tf", "tests"],
+        stub: Some((
             "registry.terraform.io/paloaltonetworks/panos",
             "1.11.0",
             "tests/support/target_schemas/panos.json",
         )),
-    ),
+    },
 ];
 
 /// Runs `ws` to the end and returns its estate and flows as the data source holds them.
@@ -492,17 +502,15 @@ fn every_example_estate_validates_and_gives_the_data_source_flows() {
     let (_, validator) = validator();
     let mut workspaces: Vec<(String, Workspace)> = EXAMPLES
         .iter()
-        .map(|(dir, leave_out, stub)| {
-            let builder = match stub {
+        .map(|example| {
+            let builder = match example.stub {
                 Some((source, version, schema)) => {
                     Workspace::builder().schema_stub(source, version, schema)
                 }
                 None => Workspace::builder(),
             };
-            (
-                dir.to_string(),
-                builder.build_from_dir_without(dir, leave_out),
-            )
+            let ws = builder.build_from_dir_without(example.dir, example.leave_out);
+            (example.dir.to_owned(), ws)
         })
         .collect();
     // The registry example, with the provider block it is documented with.
