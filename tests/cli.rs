@@ -389,6 +389,34 @@ fn estate_file(file: &str) -> Value {
     document::to_json(&parsed.input).expect("a JSON value")
 }
 
+/// Every file of examples/cli and what checks it, so a new file comes with its test.
+#[test]
+fn every_command_line_example_is_checked() {
+    let mut files: Vec<String> = std::fs::read_dir(repo().join("examples/cli"))
+        .expect("read examples/cli")
+        .map(|entry| {
+            entry
+                .expect("entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "estate.schema.json",        // the_committed_schema_is_what_the_binary_prints
+            "ha-pair.yaml",              // the_readme_shows_what_the_commands_print
+            "mistakes.yaml",             // the_readme_shows_what_the_commands_print
+            "quickstart.json",           // the_quickstart_as_json_and_yaml_prints_...
+            "quickstart.yaml",           // the_quickstart_as_json_and_yaml_prints_...
+            "security-group-rules.json", // the_readme_shows_what_the_commands_print
+        ],
+        "a new file in examples/cli needs a test"
+    );
+}
+
 #[test]
 fn the_committed_schema_is_what_the_binary_prints() {
     let ran = cli(&["schema"], "");
