@@ -35,10 +35,11 @@ lint:
 	cargo clippy --locked --all-targets -- -D warnings
 
 ## docs: rewrite docs/ (Terraform Registry layout) from templates/, examples/ and the
-## schema `terraform providers schema -json` reports for the release build; `make test`
-## runs the same test without PANORAMA_UPDATE_DOCS and fails when docs/ is out of date.
+## schema `terraform providers schema -json` reports for the release build, and the
+## estate files' JSON Schema in examples/cli/; `make test` fails when either is out of date.
 docs: build
 	PANORAMA_UPDATE_DOCS=1 PANORAMA_PROVIDER_BIN="$(CURDIR)/$(BINARY)" cargo test --locked --test docs
+	"$(BINARY)" schema > examples/cli/estate.schema.json
 
 ## bench: start-up cost and whole-plan timings against an empty plan, as ratios.
 bench: build

@@ -229,8 +229,10 @@ fn quickstart_and_aws_load_as_shipped() {
     loads_as_shipped("examples/aws", &["hashicorp/aws"]);
 }
 
-/// Every folder under examples/ is one of the configurations above, or a Registry
-/// fragment (provider/, data-sources/) that tests/docs.rs plans with the provider block.
+/// Every folder under examples/ is one of the configurations above, a Registry fragment
+/// (provider/, data-sources/) that tests/docs.rs plans with the provider block, or the
+/// command line's estate files (cli/, no Terraform configuration), which tests/cli.rs
+/// checks file by file.
 #[test]
 fn every_example_folder_is_tested_as_shipped() {
     let mut folders: Vec<String> = std::fs::read_dir(repo().join("examples"))
@@ -249,6 +251,7 @@ fn every_example_folder_is_tested_as_shipped() {
         [
             "aws",
             "azure",
+            "cli",
             "data-sources",
             "gcp",
             "panos",
