@@ -16,6 +16,22 @@ use serde_json::{json, Value as Json};
 use estate::Shape;
 use support::{Workspace, HEADER};
 
+/// Rules (a JSON list) by their `key`.
+fn rules_by_key(rules: &Json) -> BTreeMap<String, Json> {
+    let rules = rules.as_array().expect("a list of rules");
+    let by_key: BTreeMap<String, Json> = rules
+        .iter()
+        .map(|rule| {
+            (
+                rule["key"].as_str().expect("a key").to_owned(),
+                rule.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(by_key.len(), rules.len(), "keys are unique");
+    by_key
+}
+
 fn firewall_groups(estate: &Json) -> &serde_json::Map<String, Json> {
     estate["firewalls"]
         .as_object()
@@ -185,15 +201,25 @@ output "module_{estate}" {{
         .expect_ok("apply");
 
     for estate in ["generated", "on_mgt"] {
-        let provider = ws.output(&format!("provider_{estate}"));
-        let module = ws.output(&format!("module_{estate}"));
-        let provider = provider.as_array().expect("a list");
+        let provider = rules_by_key(&ws.output(&format!("provider_{estate}")));
+        let module = rules_by_key(&ws.output(&format!("module_{estate}")));
         assert!(provider.len() > 40, "{estate}: {} rules", provider.len());
         assert_eq!(
-            module.as_array().expect("a list"),
-            provider,
-            "{estate}: the module's rules (left) differ from the provider's"
+            module.keys().collect::<Vec<_>>(),
+            provider.keys().collect::<Vec<_>>(),
+            "{estate}: the module's rule keys (left) differ from the provider's"
         );
+        for (key, rule) in &module {
+            // The provider's rules carry more (e.g. every peer of a shared CIDR); the
+            // module writes what a user needs for one security group rule.
+            let fields = rule.as_object().expect("a rule is an object");
+            for (field, value) in fields {
+                assert_eq!(
+                    value, &provider[key][field],
+                    "{estate}: `{field}` of {key}: module (left), provider (right)"
+                );
+            }
+        }
     }
     let merged = ws.output("module_on_mgt");
     assert!(
