@@ -8,7 +8,7 @@ PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/flowmatrix/pano
 
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: build install quickstart test unit acceptance lint docs bench release clean
+.PHONY: build install quickstart test unit acceptance lint docs bench bench-estates release clean
 
 build:
 	cargo build --release --locked --bin terraform-provider-panorama
@@ -41,9 +41,20 @@ docs: build
 	PANORAMA_UPDATE_DOCS=1 PANORAMA_PROVIDER_BIN="$(CURDIR)/$(BINARY)" cargo test --locked --test docs
 	"$(BINARY)" schema > examples/cli/estate.schema.json
 
-## bench: start-up cost and whole-plan timings against an empty plan, as ratios.
+## bench: start-up cost and whole-plan timings against an empty plan, as ratios; then
+## bench-estates. Not part of `make test`; takes about 20 minutes.
 bench: build
 	scripts/bench.sh "$(CURDIR)/$(BINARY)"
+	$(MAKE) --no-print-directory bench-estates
+
+## bench-estates: large estates (issue 13): the provider's scale curve at N = 10 .. 10,000
+## firewall groups (read time, state size, peak RSS) and whole `terraform plan` timings
+## against the pure-HCL module under bench/, alternating runs. Options go in
+## BENCH_ARGS, e.g. BENCH_ARGS="--runs 9 --cases 1k,10k" (scripts/bench_estates.py -h).
+## The engine's criterion benchmarks are `cargo bench --bench flow_matrix`.
+bench-estates: build
+	cargo build --release --locked --example bench-estate
+	scripts/bench_estates.py "$(CURDIR)/$(BINARY)" "$(CURDIR)/target/release/examples/bench-estate" $(BENCH_ARGS)
 
 ## release: registry artefacts for the host platform (linux_amd64 on the build machines) in
 ## dist/: the zip, SHA256SUMS, manifest, and dist/mirror/ for a pipeline's filesystem_mirror.
