@@ -21,15 +21,16 @@ use crate::tfproto::health::health_server::{Health, HealthServer};
 use crate::tfproto::health::{HealthCheckRequest, HealthCheckResponse};
 use crate::tfproto::tfplugin6::provider_server::{Provider, ProviderServer};
 
-/// Largest request the provider service accepts.
+/// Largest request the provider service accepts: 16 MiB.
 ///
-/// A request is one configuration; its size grows with the estate. Measured with
-/// `tests/faults.rs` (`request_cap_fits_a_large_estate`): a 10,000-firewall-group estate
-/// (every group with a Collector Group, Cortex Data Lake, two CIDRs) is MEASURED_PLACEHOLDER of msgpack.
-/// The cap leaves ample margin over that, yet stops one request (or each of
-/// [`MAX_CONCURRENT_STREAMS`] streams, since tonic reserves a message's announced length
-/// before reading it) from claiming hundreds of megabytes. Documented in the README.
-pub const MAX_REQUEST_SIZE: usize = 64 * 1024 * 1024;
+/// A request carries one configuration, whose size grows with the estate. Measured by
+/// `tests/faults.rs` (`request_cap_fits_a_large_estate`): 10,000 firewall groups, each
+/// with two CIDRs, a Collector Group and Cortex Data Lake, take 1.08 MB of msgpack as
+/// nested attributes and 2.50 MB as `dynamic` attributes (which carry their type JSON
+/// too). The cap leaves more than six times that, yet stops one request (or each of
+/// [`MAX_CONCURRENT_STREAMS`] streams: tonic reserves a message's announced length
+/// before reading it) from claiming hundreds of megabytes. The README's limits say so.
+pub const MAX_REQUEST_SIZE: usize = 16 * 1024 * 1024;
 
 /// Largest response the provider service sends. Responses (the computed state) are not
 /// capped here beyond Terraform's own generous limits.
