@@ -7,6 +7,7 @@ mod common;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -77,7 +78,6 @@ fn validate_request(config: pb::DynamicValue) -> Vec<u8> {
     pb::validate_data_resource_config::Request {
         type_name: "panorama_flow_matrix".into(),
         config: Some(config),
-        ..Default::default()
     }
     .encode_to_vec()
 }
@@ -131,11 +131,21 @@ fn wait_for_work(pid: u32, since: Duration, cpu: Duration) {
     }
 }
 
+/// The tests that time a busy provider run one at a time, so they do not slow each
+/// other down on a small machine.
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    static SERIAL: Mutex<()> = Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// Groups that keep the debug build busy for several seconds per read.
 const LONG_READ_GROUPS: usize = 2_000;
 
 #[test]
 fn shutdown_during_a_long_read_exits_within_a_second() {
+    let _serial = one_at_a_time();
     let mut plugin = start(None);
     let pid = plugin.child.id();
     let before = cpu_time(pid);
@@ -162,6 +172,7 @@ fn shutdown_during_a_long_read_exits_within_a_second() {
 
 #[test]
 fn sigterm_during_a_long_read_exits_within_a_second() {
+    let _serial = one_at_a_time();
     let mut plugin = start(None);
     let pid = plugin.child.id();
     let before = cpu_time(pid);
@@ -185,6 +196,7 @@ fn sigterm_during_a_long_read_exits_within_a_second() {
 
 #[test]
 fn stop_provider_stops_the_computation_not_just_the_answer() {
+    let _serial = one_at_a_time();
     let plugin = start(None);
     let pid = plugin.child.id();
     let before = cpu_time(pid);
@@ -219,6 +231,7 @@ fn stop_provider_stops_the_computation_not_just_the_answer() {
 
 #[test]
 fn health_answers_promptly_during_a_huge_validation() {
+    let _serial = one_at_a_time();
     let plugin = start(None);
     let pid = plugin.child.id();
     let before = cpu_time(pid);
@@ -332,21 +345,19 @@ fn request_cap_fits_a_large_estate() {
     );
 }
 
-/// Runs `script` with `sh -c`, the provider binary as `$0`.
+/// Runs `script` with `sh -c`, the provider binary as `$0`, in the provider's
+/// Terraform-like environment.
 fn shell(script: &str) -> Command {
-    let mut cmd = command(None);
-    let program = PathBuf::from(BIN);
+    let provider = command(None);
     let mut sh = Command::new("sh");
-    sh.arg("-c").arg(script).arg(program);
-    for (key, value) in cmd.get_envs() {
+    sh.arg("-c").arg(script).arg(PathBuf::from(BIN));
+    for (key, value) in provider.get_envs() {
         match value {
             Some(value) => sh.env(key, value),
             None => sh.env_remove(key),
         };
     }
-    let _ = cmd.get_program();
-    cmd = sh;
-    cmd
+    sh
 }
 
 #[test]
@@ -380,6 +391,7 @@ fn socket_has_no_group_or_other_bits_under_umask_000() {
 
 #[test]
 fn exits_and_removes_its_socket_when_its_parent_is_killed() {
+    let _serial = one_at_a_time();
     // The shell is the provider's parent, as Terraform is; it reports the provider's
     // pid on stderr and the provider's handshake comes on stdout.
     let mut parent = shell("\"$0\" & echo $! >&2; wait")
