@@ -435,3 +435,39 @@ fn exits_and_removes_its_socket_when_its_parent_is_killed() {
     assert!(took < Duration::from_secs(2), "took {took:?}");
     assert!(!socket.exists(), "socket left behind");
 }
+
+/// Threads of the process now, from /proc.
+fn threads(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("status");
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:"))
+        .and_then(|count| count.trim().parse().ok())
+        .expect("Threads line")
+}
+
+#[test]
+fn concurrent_reads_wait_their_turn_instead_of_starting_threads() {
+    let _serial = one_at_a_time();
+    let plugin = start(None);
+    let pid = plugin.child.id();
+    let request = read_request(wire(&estate(50)));
+    let reads: Vec<_> = (0..64)
+        .map(|_| call_in_background(&plugin.socket, READ, request.clone()))
+        .collect();
+    let mut most = 0;
+    while reads.iter().any(|read| !read.is_finished()) {
+        most = most.max(threads(pid));
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    for read in reads {
+        let (answer, _) = read.join().expect("read thread");
+        let response = pb::read_data_source::Response::decode(answer.expect("answered").as_slice())
+            .expect("response decodes");
+        assert!(response.state.is_some(), "{:?}", response.diagnostics);
+    }
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    eprintln!("64 concurrent reads: at most {most} threads ({cores} cores)");
+    // The async thread plus one blocking thread per engine slot.
+    assert!(most <= cores + 1, "{most} threads for {cores} cores");
+}

@@ -41,10 +41,14 @@ where
             return ExitCode::FAILURE;
         }
     };
-    // One thread is plenty for a handful of RPCs, and starts fastest.
+    // One async thread is plenty for a handful of RPCs, and starts fastest. Engine work
+    // runs on blocking threads, one per core (the provider also waits for a free slot
+    // before starting work, so jobs queue there, stoppable, rather than here).
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_io()
         .enable_time()
+        .max_blocking_threads(cores)
         .build()
     {
         Ok(runtime) => runtime,
