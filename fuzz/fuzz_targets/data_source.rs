@@ -1,7 +1,7 @@
 //! The estate reader and validator as Terraform reaches them: `validate` and `read` of
 //! the data source. The first byte picks the input's form: raw msgpack bytes as sent on
-//! the wire, or (structured) JSON turned into a configuration of the schema's type and
-//! encoded as Terraform would. Every outcome is diagnostics or state, never a panic.
+//! the wire, or (structured) JSON turned into a configuration as Terraform sends it
+//! (each input a `dynamic` value with the type it was written with). Every outcome is diagnostics or state, never a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -27,13 +27,36 @@ fuzz_target!(|data: &[u8]| {
             json: Vec::new(),
         }
     } else {
-        let Ok(json) = serde_json::from_slice::<serde_json::Value>(rest) else {
+        let Ok(serde_json::Value::Object(estate)) =
+            serde_json::from_slice::<serde_json::Value>(rest)
+        else {
             return;
         };
-        let Ok(value) = Value::from_json(&json, ty) else {
+        // Each input attribute as Terraform sends a `dynamic` attribute: the value as
+        // written, with its type. Unset (and unknown) attributes are null.
+        let Type::Object(attributes) = ty else {
             return;
         };
-        msgpack::to_dynamic_value(&value, ty).expect("a decoded value encodes")
+        let config = Value::Object(
+            attributes
+                .keys()
+                .map(|name| {
+                    let value = match estate.get(name) {
+                        None | Some(serde_json::Value::Null) => Value::Null,
+                        Some(written) => {
+                            let (ty, value) = Type::of_literal(written);
+                            Value::Dynamic(ty, Box::new(value))
+                        }
+                    };
+                    (name.clone(), value)
+                })
+                .collect(),
+        );
+        match msgpack::to_dynamic_value(&config, ty) {
+            Ok(config) => config,
+            // `null` written as a whole input has no concrete type to send.
+            Err(_) => return,
+        }
     };
     let _ = data_source.validate(Some(&config));
     let (state, diagnostics) = data_source.read(Some(&config), &CancelToken::new());

@@ -1,19 +1,36 @@
-//! The engine on any estate that deserialises: `flows::compute` never panics, finds an
-//! error exactly when it gives no matrix, and is deterministic.
+//! The engine on any JSON: through the strict reader (`flows::compute_input`, the path
+//! every entry point takes) and, when the JSON deserialises to `EstateConfig`, straight
+//! through `flows::compute`. Never a panic; a matrix only without errors (and, from a
+//! model, an error whenever there is no matrix); the same input gives the same outcome.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use panorama_provider::flows::{self, config::EstateConfig};
+use panorama_provider::flows::{self, config::EstateConfig, input::Input};
+
+fn has_error(outcome: &flows::Outcome) -> bool {
+    outcome.diagnostics.iter().any(flows::Diagnostic::is_error)
+}
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(config) = serde_json::from_slice::<EstateConfig>(data) else {
+    let Ok(json) = serde_json::from_slice::<serde_json::Value>(data) else {
+        return;
+    };
+    let input = Input::from(&json);
+    let outcome = flows::compute_input(&input);
+    assert!(
+        !(outcome.matrix.is_some() && has_error(&outcome)),
+        "{:?}",
+        outcome.diagnostics
+    );
+    assert_eq!(flows::compute_input(&input), outcome, "not deterministic");
+
+    let Ok(config) = serde_json::from_value::<EstateConfig>(json) else {
         return;
     };
     let outcome = flows::compute(&config);
-    let failed = outcome.diagnostics.iter().any(flows::Diagnostic::is_error);
     assert_eq!(
         outcome.matrix.is_none(),
-        failed,
+        has_error(&outcome),
         "{:?}",
         outcome.diagnostics
     );

@@ -25,9 +25,9 @@ use crate::tfproto::tfplugin6::provider_server::{Provider, ProviderServer};
 ///
 /// A request carries one configuration, whose size grows with the estate. Measured by
 /// `tests/faults.rs` (`request_cap_fits_a_large_estate`): 10,000 firewall groups, each
-/// with two CIDRs, a Collector Group and Cortex Data Lake, take 1.08 MB of msgpack as
-/// nested attributes and 2.50 MB as `dynamic` attributes (which carry their type JSON
-/// too). The cap leaves more than six times that, yet stops one request (or each of
+/// with two CIDRs, a Collector Group and Cortex Data Lake, take 2.50 MB of msgpack (the
+/// inputs are `dynamic` attributes, which carry their type JSON as well as their value).
+/// The cap leaves more than six times that, yet stops one request (or each of
 /// [`MAX_CONCURRENT_STREAMS`] streams: tonic reserves a message's announced length
 /// before reading it) from claiming hundreds of megabytes. The README's limits say so.
 pub const MAX_REQUEST_SIZE: usize = 16 * 1024 * 1024;

@@ -52,6 +52,38 @@ impl Value {
     }
 }
 
+impl Type {
+    /// The type and value Terraform gives `json` written as an HCL literal: objects for
+    /// `{...}`, tuples for `[...]`, and `null` as a null of type `dynamic`. This is how a
+    /// `dynamic` attribute carries an estate as written (tests and fuzzing build wire
+    /// values with it).
+    pub fn of_literal(json: &Json) -> (Type, Value) {
+        match json {
+            Json::Null => (Type::Dynamic, Value::Null),
+            Json::Bool(flag) => (Type::Bool, Value::Bool(*flag)),
+            Json::Number(number) => (Type::Number, Value::Number(json_number(number))),
+            Json::String(text) => (Type::String, Value::String(text.clone())),
+            Json::Array(items) => {
+                let (types, values) = items.iter().map(Type::of_literal).unzip();
+                (Type::Tuple(types), Value::Tuple(values))
+            }
+            Json::Object(fields) => {
+                let (types, values): (Vec<_>, Vec<_>) = fields
+                    .iter()
+                    .map(|(name, item)| {
+                        let (ty, value) = Type::of_literal(item);
+                        ((name.clone(), ty), (name.clone(), value))
+                    })
+                    .unzip();
+                (
+                    Type::object(types),
+                    Value::Object(values.into_iter().collect()),
+                )
+            }
+        }
+    }
+}
+
 fn number_to_json(number: &Number) -> Json {
     let from_float = |float: f64, text: String| match serde_json::Number::from_f64(float) {
         Some(json) => Json::Number(json),
@@ -221,6 +253,31 @@ mod tests {
         assert_eq!(expected.to_json(), json);
         assert!(Value::from_json(&json!({"value": 1}), &Type::Dynamic).is_err());
         assert!(Value::from_json(&json!("x"), &Type::Dynamic).is_err());
+    }
+
+    #[test]
+    fn literals_take_the_types_hcl_gives_them() {
+        let (ty, value) = Type::of_literal(&json!({"a": ["x", 1, true], "n": null}));
+        assert_eq!(
+            ty,
+            Type::object([
+                (
+                    "a",
+                    Type::Tuple(vec![Type::String, Type::Number, Type::Bool])
+                ),
+                ("n", Type::Dynamic),
+            ])
+        );
+        assert_eq!(
+            value,
+            Value::object([
+                (
+                    "a",
+                    Value::Tuple(vec!["x".into(), Value::int(1), true.into()])
+                ),
+                ("n", Value::Null),
+            ])
+        );
     }
 
     #[test]
