@@ -163,26 +163,23 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
 /// Groups that keep the debug build busy for several seconds per read.
 const LONG_READ_GROUPS: usize = 2_000;
 
-#[test]
-fn shutdown_during_a_long_read_exits_within_a_second() {
+/// Starts a long read, applies `stop` once it is underway, and asserts the process
+/// exits cleanly within a second of it, socket removed.
+fn exits_within_a_second_during_a_long_read(stop: impl FnOnce(&Plugin)) {
     let _serial = one_at_a_time();
     let mut plugin = start(None);
     let pid = plugin.child.id();
     let before = cpu_time(pid);
-    let read = call_in_background(
-        &plugin.socket,
-        READ,
-        read_request(wire(&estate(LONG_READ_GROUPS))),
-    );
+    let request = read_request(wire(&estate(LONG_READ_GROUPS)));
+    let read = call_in_background(&plugin.socket, READ, request);
     wait_for_work(pid, before, Duration::from_millis(300));
-    let mut sock = plain_connect(&plugin.socket).expect("connect");
     let since = Instant::now();
-    shutdown_rpc(&mut sock).expect("Shutdown answered");
+    stop(&plugin);
     let (status, _) = plugin
         .wait_exit(Duration::from_secs(30))
         .expect("process exited");
     let took = since.elapsed();
-    eprintln!("exited {took:?} after Shutdown");
+    eprintln!("exited {took:?} after being stopped");
     assert!(took < Duration::from_secs(1), "took {took:?}");
     assert_eq!(status.code(), Some(0));
     assert!(!plugin.socket.exists(), "socket left behind");
@@ -191,27 +188,16 @@ fn shutdown_during_a_long_read_exits_within_a_second() {
 }
 
 #[test]
+fn shutdown_during_a_long_read_exits_within_a_second() {
+    exits_within_a_second_during_a_long_read(|plugin| {
+        let mut sock = plain_connect(&plugin.socket).expect("connect");
+        shutdown_rpc(&mut sock).expect("Shutdown answered");
+    });
+}
+
+#[test]
 fn sigterm_during_a_long_read_exits_within_a_second() {
-    let _serial = one_at_a_time();
-    let mut plugin = start(None);
-    let pid = plugin.child.id();
-    let before = cpu_time(pid);
-    let read = call_in_background(
-        &plugin.socket,
-        READ,
-        read_request(wire(&estate(LONG_READ_GROUPS))),
-    );
-    wait_for_work(pid, before, Duration::from_millis(300));
-    let since = Instant::now();
-    plugin.signal("TERM");
-    let (status, _) = plugin
-        .wait_exit(Duration::from_secs(30))
-        .expect("process exited");
-    let took = since.elapsed();
-    assert!(took < Duration::from_secs(1), "took {took:?}");
-    assert_eq!(status.code(), Some(0));
-    assert!(!plugin.socket.exists(), "socket left behind");
-    let _ = read.join();
+    exits_within_a_second_during_a_long_read(|plugin| plugin.signal("TERM"));
 }
 
 #[test]
