@@ -236,6 +236,38 @@ fn stop_provider_stops_the_computation_not_just_the_answer() {
 }
 
 #[test]
+fn stop_provider_answers_a_validation_in_flight_at_once_and_quietly() {
+    let _serial = one_at_a_time();
+    let plugin = start(None);
+    let pid = plugin.child.id();
+    let before = cpu_time(pid);
+    let validation = call_in_background(
+        &plugin.socket,
+        VALIDATE,
+        validate_request(wire(&estate(30_000))),
+    );
+    wait_for_work(pid, before, Duration::from_millis(100));
+    let mut sock = plain_connect(&plugin.socket).expect("connect");
+    grpc_unary(&mut sock, STOP, &[]).expect("StopProvider answered");
+    let stopped = Instant::now();
+    let (result, answered) = validation.join().expect("validation thread");
+    let response =
+        pb::validate_data_resource_config::Response::decode(result.expect("answered").as_slice())
+            .expect("response decodes");
+    let took = answered.saturating_duration_since(stopped);
+    assert!(
+        took < Duration::from_millis(250),
+        "answered {took:?} after StopProvider"
+    );
+    // Terraform reports the halt itself; a stopped check adds no error of its own.
+    assert!(
+        response.diagnostics.is_empty(),
+        "{:?}",
+        response.diagnostics
+    );
+}
+
+#[test]
 fn health_answers_promptly_during_a_huge_validation() {
     let _serial = one_at_a_time();
     let plugin = start(None);

@@ -130,11 +130,19 @@ impl Provider for FlowMatrixProvider {
             vec![unknown_data_source(&request.type_name)]
         } else {
             match self.data_source() {
-                Ok(data_source) => self
+                Ok(data_source) => match self
                     .workers
                     .run(move |_| data_source.validate(request.config.as_ref()))
                     .await
-                    .unwrap_or_else(|error| vec![job_failed(error)]),
+                {
+                    Ok(found) => found,
+                    // Terraform stops its providers only while it halts the whole
+                    // operation, and then says "execution halted" itself: a check cut
+                    // short has nothing to add (an error per data source would only
+                    // bury that message, as an interrupted plan showed).
+                    Err(JobError::Stopped) => Vec::new(),
+                    Err(error) => vec![job_failed(error)],
+                },
                 Err(diagnostic) => vec![diagnostic],
             }
         };
