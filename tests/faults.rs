@@ -60,29 +60,10 @@ fn value_type() -> Type {
 
 /// The estate as Terraform sends it: each input a `dynamic` value with the type it was
 /// written with, unset attributes null.
-fn configuration(estate: &serde_json::Value) -> Value {
-    let Type::Object(attributes) = value_type() else {
-        panic!("the schema is an object")
-    };
-    Value::Object(
-        attributes
-            .keys()
-            .map(|name| {
-                let value = match estate.get(name) {
-                    Some(written) => {
-                        let (ty, value) = Type::of_literal(written);
-                        Value::Dynamic(ty, Box::new(value))
-                    }
-                    None => Value::Null,
-                };
-                (name.clone(), value)
-            })
-            .collect(),
-    )
-}
-
 fn wire(estate: &serde_json::Value) -> pb::DynamicValue {
-    msgpack::to_dynamic_value(&configuration(estate), &value_type()).expect("encodes")
+    let ty = value_type();
+    let config = Value::from_literal_object(estate, &ty).expect("an estate of the schema");
+    msgpack::to_dynamic_value(&config, &ty).expect("encodes")
 }
 
 fn read_request(config: pb::DynamicValue) -> Vec<u8> {
@@ -107,11 +88,7 @@ const VALIDATE: &str = "/tfplugin6.Provider/ValidateDataResourceConfig";
 const STOP: &str = "/tfplugin6.Provider/StopProvider";
 
 /// Starts a call on its own connection and thread; the result arrives on the handle.
-fn call_in_background(
-    socket: &Path,
-    path: &'static str,
-    message: Vec<u8>,
-) -> std::thread::JoinHandle<(io::Result<Vec<u8>>, Instant)> {
+fn call_in_background(socket: &Path, path: &'static str, message: Vec<u8>) -> Answer {
     let mut sock = plain_connect(socket).expect("connect");
     sock.set_read_timeout(Some(Duration::from_secs(120)))
         .expect("timeout");
@@ -243,25 +220,37 @@ fn stop_provider_stops_the_computation_not_just_the_answer() {
     assert!(health_check(&mut sock).expect("health check"));
 }
 
+/// The answer to a call started with [`call_in_background`], and when it came.
+type Answer = std::thread::JoinHandle<(io::Result<Vec<u8>>, Instant)>;
+
+/// Starts a validation of a 30,000-group estate and returns once the provider works on it.
+fn huge_validation_underway(plugin: &Plugin) -> Answer {
+    let pid = plugin.child.id();
+    let before = cpu_time(pid);
+    let request = validate_request(wire(&estate(30_000)));
+    let validation = call_in_background(&plugin.socket, VALIDATE, request);
+    wait_for_work(pid, before, Duration::from_millis(100));
+    validation
+}
+
+/// The validation's response, and when it came.
+fn validation_answer(validation: Answer) -> (pb::validate_data_resource_config::Response, Instant) {
+    let (result, answered) = validation.join().expect("validation thread");
+    let answer = result.expect("validation answered");
+    let response = pb::validate_data_resource_config::Response::decode(answer.as_slice())
+        .expect("response decodes");
+    (response, answered)
+}
+
 #[test]
 fn stop_provider_answers_a_validation_in_flight_at_once_and_quietly() {
     let _serial = one_at_a_time();
     let plugin = start(None);
-    let pid = plugin.child.id();
-    let before = cpu_time(pid);
-    let validation = call_in_background(
-        &plugin.socket,
-        VALIDATE,
-        validate_request(wire(&estate(30_000))),
-    );
-    wait_for_work(pid, before, Duration::from_millis(100));
+    let validation = huge_validation_underway(&plugin);
     let mut sock = plain_connect(&plugin.socket).expect("connect");
     grpc_unary(&mut sock, STOP, &[]).expect("StopProvider answered");
     let stopped = Instant::now();
-    let (result, answered) = validation.join().expect("validation thread");
-    let response =
-        pb::validate_data_resource_config::Response::decode(result.expect("answered").as_slice())
-            .expect("response decodes");
+    let (response, answered) = validation_answer(validation);
     let took = answered.saturating_duration_since(stopped);
     assert!(
         took < Duration::from_millis(250),
@@ -279,22 +268,12 @@ fn stop_provider_answers_a_validation_in_flight_at_once_and_quietly() {
 fn health_answers_promptly_during_a_huge_validation() {
     let _serial = one_at_a_time();
     let plugin = start(None);
-    let pid = plugin.child.id();
-    let before = cpu_time(pid);
-    let validation = call_in_background(
-        &plugin.socket,
-        VALIDATE,
-        validate_request(wire(&estate(30_000))),
-    );
-    wait_for_work(pid, before, Duration::from_millis(100));
+    let validation = huge_validation_underway(&plugin);
     let mut sock = plain_connect(&plugin.socket).expect("connect");
     let asked = Instant::now();
     assert!(health_check(&mut sock).expect("health check"));
     let answered = Instant::now();
-    let (result, validated) = validation.join().expect("validation thread");
-    let answer = result.expect("validation answered");
-    let response = pb::validate_data_resource_config::Response::decode(answer.as_slice())
-        .expect("response decodes");
+    let (response, validated) = validation_answer(validation);
     assert!(
         response.diagnostics.is_empty(),
         "{:?}",

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use panorama_provider::flows::{self, config::EstateConfig};
 use panorama_provider::provider::flow_matrix::FlowMatrixDataSource;
 use panorama_provider::provider::schema::computed_attribute_names;
-use panorama_provider::tfproto::{msgpack, Type, Value};
+use panorama_provider::tfproto::{msgpack, Value};
 use support::{repo, Workspace};
 
 /// Example directories that plan with this provider alone, each without the entries
@@ -119,29 +119,6 @@ fn example_estates() -> Vec<(String, serde_json::Value)> {
     estates
 }
 
-/// The configuration Terraform sends for `estate`: each input a `dynamic` value with the
-/// type it was written with, unset attributes null.
-fn configuration(estate: &serde_json::Value, ty: &Type) -> Value {
-    let Type::Object(attributes) = ty else {
-        panic!("the schema is an object")
-    };
-    Value::Object(
-        attributes
-            .keys()
-            .map(|name| {
-                let value = match estate.get(name) {
-                    Some(written) => {
-                        let (ty, value) = Type::of_literal(written);
-                        Value::Dynamic(ty, Box::new(value))
-                    }
-                    None => Value::Null,
-                };
-                (name.clone(), value)
-            })
-            .collect(),
-    )
-}
-
 /// Writes each estate as a seed of every target.
 fn write_corpus(estates: &[(String, serde_json::Value)]) {
     let data_source = FlowMatrixDataSource::new().expect("schema");
@@ -153,7 +130,8 @@ fn write_corpus(estates: &[(String, serde_json::Value)]) {
     }
     for (name, estate) in estates {
         let json = serde_json::to_vec_pretty(estate).expect("JSON");
-        let wire = msgpack::encode(&configuration(estate, &ty), &ty).expect("encodes");
+        let config = Value::from_literal_object(estate, &ty).expect("an estate of the schema");
+        let wire = msgpack::encode(&config, &ty).expect("encodes");
         let write = |target: &str, form: Option<u8>, bytes: &[u8]| {
             let mut seed = form.map(|byte| vec![byte]).unwrap_or_default();
             seed.extend_from_slice(bytes);

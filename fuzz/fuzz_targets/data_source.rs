@@ -27,34 +27,17 @@ fuzz_target!(|data: &[u8]| {
             json: Vec::new(),
         }
     } else {
-        let Ok(serde_json::Value::Object(estate)) =
-            serde_json::from_slice::<serde_json::Value>(rest)
-        else {
+        let Ok(json) = serde_json::from_slice::<serde_json::Value>(rest) else {
             return;
         };
         // Each input attribute as Terraform sends a `dynamic` attribute: the value as
-        // written, with its type. Unset (and unknown) attributes are null.
-        let Type::Object(attributes) = ty else {
+        // written, with its type.
+        let Ok(config) = Value::from_literal_object(&json, ty) else {
             return;
         };
-        let config = Value::Object(
-            attributes
-                .keys()
-                .map(|name| {
-                    let value = match estate.get(name) {
-                        None | Some(serde_json::Value::Null) => Value::Null,
-                        Some(written) => {
-                            let (ty, value) = Type::of_literal(written);
-                            Value::Dynamic(ty, Box::new(value))
-                        }
-                    };
-                    (name.clone(), value)
-                })
-                .collect(),
-        );
         match msgpack::to_dynamic_value(&config, ty) {
             Ok(config) => config,
-            // `null` written as a whole input has no concrete type to send.
+            // A literal with no concrete type (`[null]`, say) cannot be sent.
             Err(_) => return,
         }
     };

@@ -84,6 +84,39 @@ impl Type {
     }
 }
 
+impl Value {
+    /// The object of type `object_type` Terraform sends for `json` written as an HCL object
+    /// literal: an attribute it names is, at a `dynamic` attribute, the literal with the
+    /// type it implies ([`Type::of_literal`]), and elsewhere read at the attribute's type;
+    /// attributes it leaves out or writes as `null` are null. Tests, fuzzing and tools use
+    /// it to send an estate the way Terraform does.
+    pub fn from_literal_object(json: &Json, object_type: &Type) -> Result<Value, DecodeError> {
+        let root = AttributePath::root();
+        let (Type::Object(attributes), Json::Object(fields)) = (object_type, json) else {
+            return Err(mismatch(json, object_type, &root));
+        };
+        if let Some(extra) = fields.keys().find(|name| !attributes.contains_key(*name)) {
+            return Err(DecodeError::new(
+                &root.attr(extra.as_str()),
+                "unsupported attribute",
+            ));
+        }
+        let mut object = std::collections::BTreeMap::new();
+        for (name, ty) in attributes {
+            let value = match (fields.get(name), ty) {
+                (None | Some(Json::Null), _) => Value::Null,
+                (Some(written), Type::Dynamic) => {
+                    let (concrete, value) = Type::of_literal(written);
+                    Value::Dynamic(concrete, Box::new(value))
+                }
+                (Some(written), ty) => Value::from_json(written, ty)?,
+            };
+            object.insert(name.clone(), value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
 fn number_to_json(number: &Number) -> Json {
     let from_float = |float: f64, text: String| match serde_json::Number::from_f64(float) {
         Some(json) => Json::Number(json),
@@ -278,6 +311,33 @@ mod tests {
                 ("n", Value::Null),
             ])
         );
+    }
+
+    #[test]
+    fn literal_objects_fill_dynamic_attributes_with_their_written_types() {
+        let ty = Type::object([
+            ("d", Type::Dynamic),
+            ("s", Type::String),
+            ("u", Type::Dynamic),
+        ]);
+        let value = Value::from_literal_object(&json!({"d": [1], "s": "x"}), &ty);
+        assert_eq!(
+            value,
+            Ok(Value::object([
+                (
+                    "d",
+                    Value::Dynamic(
+                        Type::Tuple(vec![Type::Number]),
+                        Box::new(Value::Tuple(vec![Value::int(1)]))
+                    )
+                ),
+                ("s", "x".into()),
+                ("u", Value::Null),
+            ]))
+        );
+        let err = Value::from_literal_object(&json!({"e": 1}), &ty).unwrap_err();
+        assert_eq!(err.path, AttributePath::root().attr("e"));
+        assert!(Value::from_literal_object(&json!([1]), &ty).is_err());
     }
 
     #[test]
