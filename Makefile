@@ -8,7 +8,7 @@ PLUGIN_DIR := $(HOME)/.terraform.d/plugins/registry.terraform.io/flowmatrix/pano
 
 export CHECKPOINT_DISABLE := 1
 
-.PHONY: build install quickstart test unit acceptance lint docs bench bench-estates release clean
+.PHONY: build install quickstart test unit acceptance lint docs bench bench-estates release clean fuzz fuzz-corpus
 
 build:
 	cargo build --release --locked --bin terraform-provider-panorama
@@ -55,6 +55,17 @@ bench: build
 bench-estates: build
 	cargo build --release --locked --example bench-estate
 	scripts/bench_estates.py "$(CURDIR)/$(BINARY)" "$(CURDIR)/target/release/examples/bench-estate" $(BENCH_ARGS)
+
+## fuzz: run each fuzz target (fuzz/, cargo-fuzz on nightly: `cargo install cargo-fuzz`)
+## for FUZZ_SECONDS seconds from the seed corpus, and print the runs per target. fuzz/ is
+## its own workspace: `make test` never builds it.
+FUZZ_SECONDS ?= 60
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+## fuzz-corpus: rewrite the seed corpus fuzz/corpus/ from the examples' estates.
+fuzz-corpus: build
+	PANORAMA_UPDATE_FUZZ_SEEDS=1 PANORAMA_PROVIDER_BIN="$(CURDIR)/$(BINARY)" cargo test --locked --test fuzz_seeds
 
 ## release: registry artefacts for the host platform (linux_amd64 on the build machines) in
 ## dist/: the zip, SHA256SUMS, manifest, and dist/mirror/ for a pipeline's filesystem_mirror.

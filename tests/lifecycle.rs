@@ -1,5 +1,6 @@
-//! Process life cycle against the real binary: no plugin without the magic cookie, the plaintext
-//! handshake, and prompt exit with socket removal on Shutdown, SIGTERM and SIGINT.
+//! Process life cycle against the real binary: no plugin without the magic cookie, the
+//! plaintext handshake, fail-closed TLS settings, prompt exit with socket removal on
+//! Shutdown and SIGTERM, and SIGINT ignored.
 
 mod common;
 
@@ -63,6 +64,20 @@ fn refuses_unusable_client_cert() {
 }
 
 #[test]
+fn refuses_blank_client_cert_instead_of_serving_plaintext() {
+    for blank in ["", "   ", "\n"] {
+        let out = command(Some(blank)).output().expect("run");
+        assert_eq!(out.status.code(), Some(1), "{blank:?}");
+        assert!(out.stdout.is_empty(), "no handshake for {blank:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("PLUGIN_CLIENT_CERT is set but empty"),
+            "{stderr}"
+        );
+    }
+}
+
+#[test]
 fn plaintext_handshake_has_no_cert_field_and_serves() {
     let plugin = start(None);
     assert_eq!(plugin.line.split('|').count(), 5, "{}", plugin.line);
@@ -107,10 +122,17 @@ fn sigterm_exits_promptly_and_removes_socket() {
 }
 
 #[test]
-fn sigint_exits_promptly_and_removes_socket() {
+fn sigint_alone_does_not_stop_it() {
+    // Ctrl-C reaches the whole process group; Terraform stops its providers itself.
     let plugin = start(None);
-    let since = Instant::now();
     plugin.signal("INT");
+    plugin.signal("INT");
+    std::thread::sleep(Duration::from_millis(500));
+    let mut sock = plain_connect(&plugin.socket).expect("still listening after SIGINT");
+    assert!(health_check(&mut sock).expect("health check after SIGINT"));
+    // SIGTERM still ends it gracefully.
+    let since = Instant::now();
+    plugin.signal("TERM");
     exits_promptly_and_cleans_up(plugin, since);
 }
 

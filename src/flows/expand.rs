@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use ipnet::IpNet;
 
+use super::cancel::{CancelToken, Cancelled};
 use super::catalog::{BandOf, Peers, Protocol, MANAGED_ESTATE};
 use super::estate::{
     Addresses, Estate, ExternalService, FirewallGroup, Function, Interface, Interfaces, Mode,
@@ -328,12 +329,13 @@ struct Origin<'r> {
     description: String,
 }
 
-/// Every flow of the estate, sorted by key.
-pub fn flows(estate: &Estate) -> Vec<Flow> {
+/// Every flow of the estate, sorted by key, unless `cancel` is set on the way.
+pub fn flows(estate: &Estate, cancel: &CancelToken) -> Result<Vec<Flow>, Cancelled> {
     let parties = Parties::new(estate);
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     for rule in MANAGED_ESTATE {
         for (source, destination) in parties.pairs(rule.peers) {
+            cancel.check()?;
             let version = match rule.band_of {
                 BandOf::Source => source.version,
                 BandOf::Destination => destination.version,
@@ -364,12 +366,13 @@ pub fn flows(estate: &Estate) -> Vec<Flow> {
         }
     }
     for service in &estate.services {
+        cancel.check()?;
         service_flows(&parties, service, &mut drafts);
     }
-    drafts
+    Ok(drafts
         .into_iter()
         .map(|(key, draft)| draft.finish(key))
-        .collect()
+        .collect())
 }
 
 /// The flows of one external service: between the service and each Panorama node (and

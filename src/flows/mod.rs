@@ -18,9 +18,14 @@
 //! [`estate`] (checked) -> [`expand`] with the [`catalog`] and the [`services`] table ->
 //! flows -> [`views`] (rules, digest). Every entry point starts at [`compute_input`] or
 //! [`check_input`]; [`compute`] and [`check`] start from a model built some other way.
+//!
+//! A caller that may lose interest (Terraform's StopProvider) uses
+//! [`compute_input_cancellable`] or [`compute_cancellable`] with a [`CancelToken`] it
+//! sets from elsewhere.
 
 pub mod addresses;
 pub mod audit;
+pub mod cancel;
 pub mod catalog;
 pub mod checks;
 pub mod config;
@@ -37,6 +42,7 @@ pub mod services;
 pub mod version;
 pub mod views;
 
+pub use cancel::{CancelToken, Cancelled};
 pub use diagnostic::{Diagnostic, Path, Severity, Step};
 pub use matrix::{Flow, FlowMatrix, GroupedRule, Rule};
 
@@ -54,47 +60,84 @@ pub struct Outcome {
 
 /// Checks `config` and, when it holds no error, computes its flows.
 pub fn compute(config: &EstateConfig) -> Outcome {
-    let (flows, diagnostics) = analyse(config);
-    Outcome {
-        matrix: flows.map(views::matrix),
+    // A token nobody else holds is never set.
+    compute_cancellable(config, &CancelToken::new()).unwrap_or_else(|Cancelled| Outcome {
+        matrix: None,
+        diagnostics: Vec::new(),
+    })
+}
+
+/// [`compute`], giving up with [`Cancelled`] soon after `cancel` is set: the expansion
+/// and every view check it as they go.
+pub fn compute_cancellable(
+    config: &EstateConfig,
+    cancel: &CancelToken,
+) -> Result<Outcome, Cancelled> {
+    let (flows, diagnostics) = analyse(config, cancel)?;
+    let matrix = match flows {
+        Some(flows) => Some(views::matrix(flows, cancel)?),
+        None => None,
+    };
+    Ok(Outcome {
+        matrix,
         diagnostics,
-    }
+    })
 }
 
 /// Checks `config` without building the views: the same diagnostics as [`compute`].
 pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
-    analyse(config).1
+    // A token nobody else holds is never set.
+    analyse(config, &CancelToken::new()).map_or_else(|Cancelled| Vec::new(), |(_, found)| found)
 }
 
 /// The flows of `config` when it holds no error, and every finding, including those that
 /// need the flows (an address open to everyone names the flows it opens).
-fn analyse(config: &EstateConfig) -> (Option<Vec<Flow>>, Vec<Diagnostic>) {
+fn analyse(
+    config: &EstateConfig,
+    cancel: &CancelToken,
+) -> Result<(Option<Vec<Flow>>, Vec<Diagnostic>), Cancelled> {
+    cancel.check()?;
     let (estate, mut diagnostics) = parse::parse(config);
-    let flows = estate.map(|estate| expand::flows(&estate));
+    let flows = match estate {
+        Some(estate) => Some(expand::flows(&estate, cancel)?),
+        None => None,
+    };
     if let Some(flows) = &flows {
         diagnostics.extend(addresses::open_to_everyone(config, flows));
     }
-    (flows, diagnostics)
+    Ok((flows, diagnostics))
 }
 
 /// Reads the estate as written, checks it and, when it is wholly known and holds no
 /// error, computes its flows. Findings that rest on a value not known yet, or on a value
 /// the reader refused, are left out (see [`read`]).
 pub fn compute_input(input: &Input) -> Outcome {
+    // A token nobody else holds is never set.
+    compute_input_cancellable(input, &CancelToken::new()).unwrap_or_else(|Cancelled| Outcome {
+        matrix: None,
+        diagnostics: Vec::new(),
+    })
+}
+
+/// [`compute_input`], giving up with [`Cancelled`] soon after `cancel` is set.
+pub fn compute_input_cancellable(
+    input: &Input,
+    cancel: &CancelToken,
+) -> Result<Outcome, Cancelled> {
     let reading = read::read(input);
     let Some(config) = &reading.config else {
-        return Outcome {
+        return Ok(Outcome {
             matrix: None,
             diagnostics: reading.diagnostics,
-        };
+        });
     };
     if !reading.diagnostics.is_empty() || reading.has_unknowns {
-        return Outcome {
+        return Ok(Outcome {
             matrix: None,
             diagnostics: settled(&reading, check(config)),
-        };
+        });
     }
-    compute(config)
+    compute_cancellable(config, cancel)
 }
 
 /// Reads and checks the estate as written without computing flows; checks that rest on

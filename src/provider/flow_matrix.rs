@@ -57,7 +57,12 @@ impl FlowMatrixDataSource {
     }
 
     /// Computes the flows of a wholly known configuration and returns the new state.
-    pub fn read(&self, config: Option<&DynamicValue>) -> (Option<DynamicValue>, Vec<Diagnostic>) {
+    /// Once `cancel` is set the read gives up, answering with the [`stopped`] diagnostic.
+    pub fn read(
+        &self,
+        config: Option<&DynamicValue>,
+        cancel: &flows::CancelToken,
+    ) -> (Option<DynamicValue>, Vec<Diagnostic>) {
         let config = match self.decode(config) {
             Ok(config) => config,
             Err(diagnostic) => return (None, vec![diagnostic]),
@@ -71,7 +76,10 @@ impl FlowMatrixDataSource {
                 vec![Diagnostic::error("Configuration not yet known", detail)],
             );
         }
-        let outcome = flows::compute_input(&convert::estate_input(&config, &self.inputs));
+        let input = convert::estate_input(&config, &self.inputs);
+        let Ok(outcome) = flows::compute_input_cancellable(&input, cancel) else {
+            return (None, vec![stopped()]);
+        };
         let mut diagnostics: Vec<Diagnostic> = outcome
             .diagnostics
             .iter()
@@ -80,6 +88,9 @@ impl FlowMatrixDataSource {
         let Some(matrix) = outcome.matrix else {
             return (None, diagnostics);
         };
+        if cancel.is_cancelled() {
+            return (None, vec![stopped()]);
+        }
         let state = convert::state(&config, &matrix, &self.value_type).and_then(|state| {
             msgpack::to_dynamic_value(&state, &self.value_type).map_err(|error| {
                 Diagnostic::error("Internal error encoding the state", error.to_string())
@@ -93,4 +104,12 @@ impl FlowMatrixDataSource {
             }
         }
     }
+}
+
+/// The answer to a call Terraform interrupted with StopProvider (or a shutdown).
+pub fn stopped() -> Diagnostic {
+    Diagnostic::error(
+        "Stopped",
+        "Terraform asked the provider to stop before the flow matrix was computed.",
+    )
 }

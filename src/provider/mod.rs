@@ -7,5 +7,6 @@ pub mod convert;
 pub mod flow_matrix;
 pub mod schema;
 mod service;
+pub mod work;
 
 pub use service::FlowMatrixProvider;

@@ -3,31 +3,44 @@
 
 use std::sync::{Arc, OnceLock};
 
-use tokio::sync::watch;
 use tonic::{Request, Response, Status};
 
 use crate::tfproto::tfplugin6 as pb;
 use crate::tfproto::tfplugin6::provider_server::Provider;
 use crate::tfproto::Diagnostic;
 
-use super::flow_matrix::FlowMatrixDataSource;
+use super::flow_matrix::{stopped, FlowMatrixDataSource};
 use super::schema::{self, DATA_SOURCE};
+use super::work::{JobError, Workers};
 
 /// The provider. The data source and its schema are derived on first use, so a process
 /// that only answers the handshake pays nothing for them.
 #[derive(Debug)]
 pub struct FlowMatrixProvider {
     data_source: OnceLock<Result<Arc<FlowMatrixDataSource>, String>>,
-    /// Bumped by StopProvider; work in flight watches it and gives up.
-    stop: watch::Sender<u64>,
+    /// Validations and reads run here, off the async thread; StopProvider stops them.
+    workers: Workers,
 }
 
 impl Default for FlowMatrixProvider {
     fn default() -> Self {
         FlowMatrixProvider {
             data_source: OnceLock::new(),
-            stop: watch::Sender::new(0),
+            workers: Workers::default(),
         }
+    }
+}
+
+/// The diagnostic for a job that gave no result.
+fn job_failed(error: JobError) -> Diagnostic {
+    match error {
+        JobError::Stopped => stopped(),
+        JobError::Failed(failure) => Diagnostic::error(
+            "Internal error in the provider",
+            format!(
+                "Computing the flow matrix failed: {failure}. Please report this with the configuration."
+            ),
+        ),
     }
 }
 
@@ -117,7 +130,19 @@ impl Provider for FlowMatrixProvider {
             vec![unknown_data_source(&request.type_name)]
         } else {
             match self.data_source() {
-                Ok(data_source) => data_source.validate(request.config.as_ref()),
+                Ok(data_source) => match self
+                    .workers
+                    .run(move |_| data_source.validate(request.config.as_ref()))
+                    .await
+                {
+                    Ok(found) => found,
+                    // Terraform stops its providers only while it halts the whole
+                    // operation, and then says "execution halted" itself: a check cut
+                    // short has nothing to add (an error per data source would only
+                    // bury that message, as an interrupted plan showed).
+                    Err(JobError::Stopped) => Vec::new(),
+                    Err(error) => vec![job_failed(error)],
+                },
                 Err(diagnostic) => vec![diagnostic],
             }
         };
@@ -152,22 +177,15 @@ impl Provider for FlowMatrixProvider {
             Ok(data_source) => data_source,
             Err(diagnostic) => return respond(None, vec![diagnostic]),
         };
-        let mut stop = self.stop.subscribe();
-        // Run the engine off the gRPC task so StopProvider can interrupt the wait, and so
-        // a panic surfaces as a diagnostic instead of killing the server.
-        let work = tokio::task::spawn_blocking(move || data_source.read(request.config.as_ref()));
-        tokio::select! {
-            finished = work => match finished {
-                Ok((state, found)) => respond(state, found),
-                Err(failure) => respond(None, vec![Diagnostic::error(
-                    "Internal error in the provider",
-                    format!("Computing the flow matrix failed: {failure}. Please report this with the configuration."),
-                )]),
-            },
-            _ = stop.changed() => respond(None, vec![Diagnostic::error(
-                "Stopped",
-                "Terraform asked the provider to stop before the flow matrix was computed.",
-            )]),
+        // Off the async thread, so StopProvider can interrupt the wait and a panic
+        // surfaces as a diagnostic instead of killing the server.
+        let read = self
+            .workers
+            .run(move |cancel| data_source.read(request.config.as_ref(), cancel))
+            .await;
+        match read {
+            Ok((state, found)) => respond(state, found),
+            Err(error) => respond(None, vec![job_failed(error)]),
         }
     }
 
@@ -182,9 +200,9 @@ impl Provider for FlowMatrixProvider {
         &self,
         _: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
-        // Wake every read in flight; the server keeps running for later calls.
-        self.stop
-            .send_modify(|generation| *generation = generation.wrapping_add(1));
+        // Stop every validation and read in flight; the server keeps running for later
+        // calls. The plugin runtime calls this too when it shuts down.
+        self.workers.stop_all();
         Ok(Response::new(pb::stop_provider::Response::default()))
     }
 }

@@ -52,6 +52,71 @@ impl Value {
     }
 }
 
+impl Type {
+    /// The type and value Terraform gives `json` written as an HCL literal: objects for
+    /// `{...}`, tuples for `[...]`, and `null` as a null of type `dynamic`. This is how a
+    /// `dynamic` attribute carries an estate as written (tests and fuzzing build wire
+    /// values with it).
+    pub fn of_literal(json: &Json) -> (Type, Value) {
+        match json {
+            Json::Null => (Type::Dynamic, Value::Null),
+            Json::Bool(flag) => (Type::Bool, Value::Bool(*flag)),
+            Json::Number(number) => (Type::Number, Value::Number(json_number(number))),
+            Json::String(text) => (Type::String, Value::String(text.clone())),
+            Json::Array(items) => {
+                let (types, values) = items.iter().map(Type::of_literal).unzip();
+                (Type::Tuple(types), Value::Tuple(values))
+            }
+            Json::Object(fields) => {
+                let (types, values): (Vec<_>, Vec<_>) = fields
+                    .iter()
+                    .map(|(name, item)| {
+                        let (ty, value) = Type::of_literal(item);
+                        ((name.clone(), ty), (name.clone(), value))
+                    })
+                    .unzip();
+                (
+                    Type::object(types),
+                    Value::Object(values.into_iter().collect()),
+                )
+            }
+        }
+    }
+}
+
+impl Value {
+    /// The object of type `object_type` Terraform sends for `json` written as an HCL object
+    /// literal: an attribute it names is, at a `dynamic` attribute, the literal with the
+    /// type it implies ([`Type::of_literal`]), and elsewhere read at the attribute's type;
+    /// attributes it leaves out or writes as `null` are null. Tests, fuzzing and tools use
+    /// it to send an estate the way Terraform does.
+    pub fn from_literal_object(json: &Json, object_type: &Type) -> Result<Value, DecodeError> {
+        let root = AttributePath::root();
+        let (Type::Object(attributes), Json::Object(fields)) = (object_type, json) else {
+            return Err(mismatch(json, object_type, &root));
+        };
+        if let Some(extra) = fields.keys().find(|name| !attributes.contains_key(*name)) {
+            return Err(DecodeError::new(
+                &root.attr(extra.as_str()),
+                "unsupported attribute",
+            ));
+        }
+        let mut object = std::collections::BTreeMap::new();
+        for (name, ty) in attributes {
+            let value = match (fields.get(name), ty) {
+                (None | Some(Json::Null), _) => Value::Null,
+                (Some(written), Type::Dynamic) => {
+                    let (concrete, value) = Type::of_literal(written);
+                    Value::Dynamic(concrete, Box::new(value))
+                }
+                (Some(written), ty) => Value::from_json(written, ty)?,
+            };
+            object.insert(name.clone(), value);
+        }
+        Ok(Value::Object(object))
+    }
+}
+
 fn number_to_json(number: &Number) -> Json {
     let from_float = |float: f64, text: String| match serde_json::Number::from_f64(float) {
         Some(json) => Json::Number(json),
@@ -221,6 +286,58 @@ mod tests {
         assert_eq!(expected.to_json(), json);
         assert!(Value::from_json(&json!({"value": 1}), &Type::Dynamic).is_err());
         assert!(Value::from_json(&json!("x"), &Type::Dynamic).is_err());
+    }
+
+    #[test]
+    fn literals_take_the_types_hcl_gives_them() {
+        let (ty, value) = Type::of_literal(&json!({"a": ["x", 1, true], "n": null}));
+        assert_eq!(
+            ty,
+            Type::object([
+                (
+                    "a",
+                    Type::Tuple(vec![Type::String, Type::Number, Type::Bool])
+                ),
+                ("n", Type::Dynamic),
+            ])
+        );
+        assert_eq!(
+            value,
+            Value::object([
+                (
+                    "a",
+                    Value::Tuple(vec!["x".into(), Value::int(1), true.into()])
+                ),
+                ("n", Value::Null),
+            ])
+        );
+    }
+
+    #[test]
+    fn literal_objects_fill_dynamic_attributes_with_their_written_types() {
+        let ty = Type::object([
+            ("d", Type::Dynamic),
+            ("s", Type::String),
+            ("u", Type::Dynamic),
+        ]);
+        let value = Value::from_literal_object(&json!({"d": [1], "s": "x"}), &ty);
+        assert_eq!(
+            value,
+            Ok(Value::object([
+                (
+                    "d",
+                    Value::Dynamic(
+                        Type::Tuple(vec![Type::Number]),
+                        Box::new(Value::Tuple(vec![Value::int(1)]))
+                    )
+                ),
+                ("s", "x".into()),
+                ("u", Value::Null),
+            ]))
+        );
+        let err = Value::from_literal_object(&json!({"e": 1}), &ty).unwrap_err();
+        assert_eq!(err.path, AttributePath::root().attr("e"));
+        assert!(Value::from_literal_object(&json!([1]), &ty).is_err());
     }
 
     #[test]

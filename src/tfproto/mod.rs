@@ -30,6 +30,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod json;
 pub mod msgpack;
+mod msgpack_read;
 pub mod number;
 pub mod path;
 pub mod schema;

@@ -13,10 +13,7 @@
 //! - dynamic: `[type JSON as bin (str accepted), value]`, or a bare nil/extension for a
 //!   value whose type is not known.
 //!
-//! The byte `c1` (never used by msgpack) is read as nil by the underlying parser; that
-//! leniency is harmless and left as is.
-
-use std::collections::BTreeMap;
+//! The byte `c1` (never used by msgpack) is refused.
 
 use rmpv::Value as Msg;
 
@@ -26,27 +23,13 @@ use super::path::AttributePath;
 use super::tfplugin6;
 use super::types::Type;
 use super::value::Value;
-use super::walk;
-
-/// Nesting allowed to the msgpack parser. It counts a level for each value and one more
-/// for each array, map, string or extension body, so a value [`MAX_DEPTH`] levels deep
-/// (plus the array and type string of dynamic wrappers) fits with room to spare; deeper
-/// input fails in the parser before it can exhaust the stack.
-const PARSER_MAX_DEPTH: usize = 4 * MAX_DEPTH + 8;
 
 /// Decodes msgpack `bytes` as a value of type `ty`. The whole input must be one value.
+///
+/// The bytes are read against the type as they go (see `msgpack_read`): a value of the
+/// wrong type is refused at its first byte, and no length is trusted beyond the input.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
-    let root = AttributePath::root();
-    let mut rest = bytes;
-    let parsed = rmpv::decode::read_value_with_max_depth(&mut rest, PARSER_MAX_DEPTH)
-        .map_err(|err| DecodeError::new(&root, format!("malformed msgpack: {err}")))?;
-    if !rest.is_empty() {
-        return Err(DecodeError::new(
-            &root,
-            format!("{} unexpected bytes after the value", rest.len()),
-        ));
-    }
-    from_msgpack(&parsed, ty, &root, 0)
+    super::msgpack_read::decode(bytes, ty)
 }
 
 /// Encodes `value` as msgpack for type `ty`. A value at a `dynamic` position must be a
@@ -88,131 +71,6 @@ pub fn to_dynamic_value(value: &Value, ty: &Type) -> Result<tfplugin6::DynamicVa
 /// The plain unknown value: extension type 0 with a one-byte zero payload.
 fn unknown_ext() -> Msg {
     Msg::Ext(0, vec![0])
-}
-
-fn describe(message: &Msg) -> &'static str {
-    match message {
-        Msg::Nil => "nil",
-        Msg::Boolean(_) => "a bool",
-        Msg::Integer(_) => "an integer",
-        Msg::F32(_) | Msg::F64(_) => "a float",
-        Msg::String(_) => "a string",
-        Msg::Binary(_) => "binary data",
-        Msg::Array(_) => "an array",
-        Msg::Map(_) => "a map",
-        Msg::Ext(..) => "an extension",
-    }
-}
-
-fn mismatch(message: &Msg, ty: &Type, path: &AttributePath) -> DecodeError {
-    DecodeError::new(
-        path,
-        format!(
-            "expected a value of type {}, found {}",
-            ty.to_json(),
-            describe(message)
-        ),
-    )
-}
-
-fn float_number(float: f64, path: &AttributePath) -> Result<Value, DecodeError> {
-    if float.is_nan() {
-        Err(DecodeError::new(
-            path,
-            "NaN is not a number Terraform can hold",
-        ))
-    } else {
-        Ok(Value::Number(Number::Float(float)))
-    }
-}
-
-fn decode_number(message: &Msg, path: &AttributePath) -> Result<Value, DecodeError> {
-    match message {
-        Msg::Integer(int) => match (int.as_i64(), int.as_u64()) {
-            (Some(small), _) => Ok(Value::int(small)),
-            (None, Some(large)) => Ok(Value::Number(Number::Decimal(large.to_string()))),
-            (None, None) => Err(DecodeError::new(path, "integer out of range")),
-        },
-        Msg::F32(float) => float_number(f64::from(*float), path),
-        Msg::F64(float) => float_number(*float, path),
-        Msg::String(text) => match text.as_str() {
-            Some(text) => Number::from_decimal_text(text)
-                .map(Value::Number)
-                .map_err(|message| DecodeError::new(path, message)),
-            None => Err(DecodeError::new(path, "number text is not valid UTF-8")),
-        },
-        other => Err(mismatch(other, &Type::Number, path)),
-    }
-}
-
-/// The string keys of a msgpack map, checking there are no duplicates.
-fn string_entries<'m>(
-    pairs: &'m [(Msg, Msg)],
-    path: &AttributePath,
-) -> Result<BTreeMap<&'m str, &'m Msg>, DecodeError> {
-    let mut entries = BTreeMap::new();
-    for (key, item) in pairs {
-        let Some(key) = key.as_str() else {
-            return Err(DecodeError::new(path, "map keys must be UTF-8 strings"));
-        };
-        if entries.insert(key, item).is_some() {
-            return Err(DecodeError::new(
-                path,
-                format!("key {key:?} appears more than once"),
-            ));
-        }
-    }
-    Ok(entries)
-}
-
-fn from_msgpack(
-    message: &Msg,
-    ty: &Type,
-    path: &AttributePath,
-    depth: usize,
-) -> Result<Value, DecodeError> {
-    walk::within_depth(depth, path)?;
-    let inner =
-        |message: &Msg, ty: &Type, path: &AttributePath| from_msgpack(message, ty, path, depth + 1);
-    match (ty, message) {
-        (_, Msg::Nil) => Ok(Value::Null),
-        (_, Msg::Ext(..)) => Ok(Value::Unknown),
-        (Type::String, Msg::String(text)) => match text.as_str() {
-            Some(text) => Ok(Value::String(text.to_owned())),
-            None => Err(DecodeError::new(path, "string is not valid UTF-8")),
-        },
-        (Type::Number, message) => decode_number(message, path),
-        (Type::Bool, Msg::Boolean(flag)) => Ok(Value::Bool(*flag)),
-        (Type::List(_) | Type::Set(_) | Type::Tuple(_), Msg::Array(items)) => {
-            walk::sequence(ty, items, path, inner)
-        }
-        (Type::Map(_) | Type::Object(_), Msg::Map(pairs)) => {
-            walk::entries(ty, &string_entries(pairs, path)?, path, inner)
-        }
-        (Type::Dynamic, Msg::Array(parts)) => {
-            let [type_json, item] = parts.as_slice() else {
-                return Err(DecodeError::new(
-                    path,
-                    "a dynamic value must be a [type, value] pair",
-                ));
-            };
-            let type_bytes = match type_json {
-                Msg::Binary(bytes) => bytes.as_slice(),
-                Msg::String(text) => text.as_bytes(),
-                other => {
-                    return Err(DecodeError::new(
-                        path,
-                        format!(
-                            "a dynamic value's type must be JSON text, found {}",
-                            describe(other)
-                        ),
-                    ))
-                }
-            };
-            walk::dynamic(Type::from_json_bytes(type_bytes), item, path, inner)
-        }
-        (ty, other) => Err(mismatch(other, ty, path)),
-    }
 }
 
 fn encode_number(number: &Number, path: &AttributePath) -> Result<Msg, EncodeError> {

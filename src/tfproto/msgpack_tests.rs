@@ -296,3 +296,82 @@ fn dynamic_value_prefers_msgpack_then_json() {
     assert!(wire.json.is_empty());
     assert_eq!(decode_dynamic_value(&wire, &ty), Ok(value));
 }
+
+#[test]
+fn wrong_type_is_refused_at_its_first_byte() {
+    // 1 MiB of nils in an array where an object is expected: refused by the array
+    // marker, before a single element is read.
+    let mut bytes = vec![0xdd];
+    bytes.extend_from_slice(&(1_u32 << 20).to_be_bytes());
+    bytes.resize(bytes.len() + (1 << 20), 0xc0);
+    let err = decode(&bytes, &Type::object([("a", Type::String)])).unwrap_err();
+    assert!(err.path.is_root());
+    assert!(err.message.contains("found an array"), "{err}");
+}
+
+#[test]
+fn lengths_beyond_the_input_are_refused_before_allocating() {
+    // array32, map32, str32 and bin32 announcing 4 GiB with a few bytes behind them.
+    for marker in [0xdd, 0xdf, 0xdb, 0xc6] {
+        let mut bytes = vec![marker, 0xff, 0xff, 0xff, 0xff];
+        bytes.extend_from_slice(&[0xc0; 8]);
+        for ty in [
+            Type::list(Type::String),
+            Type::map(Type::String),
+            Type::String,
+            Type::Dynamic,
+        ] {
+            let err = decode(&bytes, &ty).unwrap_err();
+            assert!(
+                err.message.contains("announced") || err.message.contains("expected"),
+                "{marker:x} as {}: {err}",
+                ty.to_json()
+            );
+        }
+    }
+    // A map's entries need two bytes each: 5 entries cannot fit in 9 bytes.
+    let mut bytes = vec![0x85];
+    bytes.extend_from_slice(&[0xa0; 9]);
+    let err = decode(&bytes, &Type::map(Type::String)).unwrap_err();
+    assert!(err.message.contains("5 elements announced"), "{err}");
+}
+
+#[test]
+fn dynamic_values_are_read_in_place() {
+    // {"firewalls": ["object", {"a": "string"}] wrapped as dynamic, inside an object.
+    let ty = Type::object([("firewalls", Type::Dynamic)]);
+    let mut bytes = vec![0x81, 0xa9];
+    bytes.extend_from_slice(b"firewalls");
+    bytes.extend_from_slice(&[0x92, 0xc4, 27]);
+    bytes.extend_from_slice(br#"["object",{"a":"string"}]  "#);
+    bytes.extend_from_slice(&[0x81, 0xa1, b'a', 0xa1, b'x']);
+    let value = decoded(&bytes, &ty);
+    assert_eq!(
+        value,
+        Value::object([(
+            "firewalls",
+            Value::Dynamic(
+                Type::object([("a", Type::String)]),
+                Box::new(Value::object([("a", "x".into())]))
+            )
+        )])
+    );
+    // The declared type governs the value: a number where it says string is refused
+    // at the value's path.
+    let last = bytes.len() - 2;
+    bytes.truncate(last);
+    bytes.push(0x07);
+    bytes.push(0xc0);
+    let err = decode(&bytes, &ty).unwrap_err();
+    assert_eq!(err.path.to_string(), "firewalls.a");
+    // A dynamic value declaring `dynamic` is refused.
+    let mut bytes = vec![0x92, 0xa9];
+    bytes.extend_from_slice(br#""dynamic""#);
+    bytes.push(0xc0);
+    assert!(decode(&bytes, &Type::Dynamic).is_err());
+}
+
+#[test]
+fn reserved_byte_is_refused() {
+    assert!(decode(&[0xc1], &Type::String).is_err());
+}

@@ -113,6 +113,16 @@ pub(crate) fn dynamic<T: ?Sized>(
     path: &AttributePath,
     element: impl Element<T>,
 ) -> Result<Value, DecodeError> {
+    let concrete = concrete_type(concrete, path)?;
+    let decoded = element(item, &concrete, path)?;
+    Ok(Value::Dynamic(concrete, Box::new(decoded)))
+}
+
+/// The type a dynamic value declares, which must be concrete (not `dynamic` itself).
+pub(crate) fn concrete_type(
+    concrete: Result<Type, TypeError>,
+    path: &AttributePath,
+) -> Result<Type, DecodeError> {
     let concrete = concrete.map_err(|err| DecodeError::new(path, err.to_string()))?;
     if concrete == Type::Dynamic {
         return Err(DecodeError::new(
@@ -120,8 +130,7 @@ pub(crate) fn dynamic<T: ?Sized>(
             "a dynamic value needs a concrete type",
         ));
     }
-    let decoded = element(item, &concrete, path)?;
-    Ok(Value::Dynamic(concrete, Box::new(decoded)))
+    Ok(concrete)
 }
 
 /// Refuses values nested deeper than [`MAX_DEPTH`], so hostile input cannot exhaust the stack.

@@ -333,8 +333,105 @@ fn hpack_literal(block: &mut Vec<u8>, name: &str, value: &str) {
     block.extend_from_slice(value.as_bytes());
 }
 
+const WINDOW_UPDATE: u8 = 8;
+/// HTTP/2's default initial flow-control window and largest frame payload.
+const DEFAULT_WINDOW: i64 = 65_535;
+const MAX_FRAME: usize = 16_384;
+
+/// One frame: type, flags, stream and payload.
+struct Frame {
+    kind: u8,
+    flags: u8,
+    stream: u32,
+    payload: Vec<u8>,
+}
+
+fn read_frame<S: Read>(s: &mut S) -> io::Result<Frame> {
+    let mut header = [0u8; 9];
+    s.read_exact(&mut header)?;
+    let len =
+        (usize::from(header[0]) << 16) | (usize::from(header[1]) << 8) | usize::from(header[2]);
+    let stream = u32::from_be_bytes([header[5], header[6], header[7], header[8]]) & 0x7fff_ffff;
+    let mut payload = vec![0u8; len];
+    s.read_exact(&mut payload)?;
+    Ok(Frame {
+        kind: header[3],
+        flags: header[4],
+        stream,
+        payload,
+    })
+}
+
+fn window_update(stream: u32, increment: usize) -> Vec<u8> {
+    frame(WINDOW_UPDATE, 0, stream, &(increment as u32).to_be_bytes())
+}
+
+/// What the client has seen of the response while it was still sending.
+#[derive(Default)]
+struct Received {
+    data: Vec<u8>,
+    done: bool,
+    /// Flow-control windows the server granted us (connection, stream 1).
+    send_windows: (i64, i64),
+}
+
+impl Received {
+    /// Handles one frame from the server; `Err` when the call failed.
+    fn handle<S: Write>(&mut self, s: &mut S, f: Frame) -> io::Result<()> {
+        match f.kind {
+            SETTINGS if f.flags & ACK == 0 => {
+                // INITIAL_WINDOW_SIZE (id 4) moves the stream's send window.
+                for setting in f.payload.chunks_exact(6) {
+                    if u16::from_be_bytes([setting[0], setting[1]]) == 4 {
+                        let size =
+                            u32::from_be_bytes([setting[2], setting[3], setting[4], setting[5]]);
+                        self.send_windows.1 += i64::from(size) - DEFAULT_WINDOW;
+                    }
+                }
+                s.write_all(&frame(SETTINGS, ACK, 0, &[]))?;
+                s.flush()?;
+            }
+            PING if f.flags & ACK == 0 => {
+                s.write_all(&frame(PING, ACK, 0, &f.payload))?;
+                s.flush()?;
+            }
+            WINDOW_UPDATE if f.payload.len() == 4 => {
+                let increment = i64::from(
+                    u32::from_be_bytes([f.payload[0], f.payload[1], f.payload[2], f.payload[3]])
+                        & 0x7fff_ffff,
+                );
+                match f.stream {
+                    0 => self.send_windows.0 += increment,
+                    1 => self.send_windows.1 += increment,
+                    _ => {}
+                }
+            }
+            DATA if f.stream == 1 => {
+                self.data.extend_from_slice(&f.payload);
+                // Hand the window back so large responses keep flowing.
+                if !f.payload.is_empty() {
+                    s.write_all(&window_update(0, f.payload.len()))?;
+                    s.write_all(&window_update(1, f.payload.len()))?;
+                    s.flush()?;
+                }
+                if f.flags & END_STREAM != 0 {
+                    self.done = true;
+                }
+            }
+            HEADERS if f.stream == 1 && f.flags & END_STREAM != 0 => self.done = true,
+            RST_STREAM if f.stream == 1 => return Err(io::Error::other("stream reset")),
+            GOAWAY if self.data.is_empty() => {
+                return Err(io::Error::other("goaway before response"))
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
 /// Makes one unary gRPC call on a fresh connection and returns the response message,
-/// or an error if the call or the connection failed (e.g. a refused client).
+/// or an error if the call or the connection failed (e.g. a refused client). Messages
+/// of any size are sent in frames that respect the server's flow-control windows.
 pub fn grpc_unary<S: Read + Write>(s: &mut S, path: &str, message: &[u8]) -> io::Result<Vec<u8>> {
     let mut out = PREFACE.to_vec();
     out.extend(frame(SETTINGS, 0, 0, &[]));
@@ -350,46 +447,46 @@ pub fn grpc_unary<S: Read + Write>(s: &mut S, path: &str, message: &[u8]) -> io:
         hpack_literal(&mut block, name, value);
     }
     out.extend(frame(HEADERS, END_HEADERS, 1, &block));
-    let mut body = vec![0u8];
-    body.extend_from_slice(&(message.len() as u32).to_be_bytes());
-    body.extend_from_slice(message);
-    out.extend(frame(DATA, END_STREAM, 1, &body));
     s.write_all(&out)?;
     s.flush()?;
 
-    let mut data = Vec::new();
-    loop {
-        let mut header = [0u8; 9];
-        s.read_exact(&mut header)?;
-        let len =
-            (usize::from(header[0]) << 16) | (usize::from(header[1]) << 8) | usize::from(header[2]);
-        let (kind, flags) = (header[3], header[4]);
-        let stream = u32::from_be_bytes([header[5], header[6], header[7], header[8]]) & 0x7fff_ffff;
-        let mut payload = vec![0u8; len];
-        s.read_exact(&mut payload)?;
-        match kind {
-            SETTINGS if flags & ACK == 0 => {
-                s.write_all(&frame(SETTINGS, ACK, 0, &[]))?;
-                s.flush()?;
+    let mut body = vec![0u8];
+    body.extend_from_slice(&(message.len() as u32).to_be_bytes());
+    body.extend_from_slice(message);
+    let mut received = Received {
+        send_windows: (DEFAULT_WINDOW, DEFAULT_WINDOW),
+        ..Received::default()
+    };
+    let mut sent = 0;
+    while !received.done {
+        let window = received.send_windows.0.min(received.send_windows.1);
+        let chunk = (body.len() - sent)
+            .min(MAX_FRAME)
+            .min(window.max(0) as usize);
+        if chunk > 0 || body.len() == sent {
+            let end = sent + chunk;
+            let flags = if end == body.len() { END_STREAM } else { 0 };
+            s.write_all(&frame(DATA, flags, 1, &body[sent..end]))?;
+            s.flush()?;
+            received.send_windows.0 -= chunk as i64;
+            received.send_windows.1 -= chunk as i64;
+            sent = end;
+            if sent == body.len() {
+                break;
             }
-            PING if flags & ACK == 0 => {
-                s.write_all(&frame(PING, ACK, 0, &payload))?;
-                s.flush()?;
-            }
-            DATA if stream == 1 => {
-                data.extend_from_slice(&payload);
-                if flags & END_STREAM != 0 {
-                    break;
-                }
-            }
-            HEADERS if stream == 1 && flags & END_STREAM != 0 => break,
-            RST_STREAM if stream == 1 => return Err(io::Error::other("stream reset")),
-            GOAWAY if data.is_empty() => return Err(io::Error::other("goaway before response")),
-            _ => {}
+        } else {
+            // Out of window: wait for the server to grant more (or to answer early).
+            let f = read_frame(s)?;
+            received.handle(s, f)?;
         }
+    }
+    while !received.done {
+        let f = read_frame(s)?;
+        received.handle(s, f)?;
     }
     // A successful unary response is one length-prefixed message; an error status comes
     // as trailers only, with no data.
+    let data = received.data;
     if data.len() < 5 {
         return Err(io::Error::other("no response message (gRPC error status)"));
     }

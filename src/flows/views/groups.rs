@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::{
     description, digest_of_text, endpoint, hex, is_ipv6, sides, Direction, Side, MAX_DESCRIPTION,
 };
+use crate::flows::cancel::{CancelToken, Cancelled};
 use crate::flows::matrix::{port_range, Flow, GroupedRule};
 
 /// Longest generated name: GCP firewall names take 63 characters, which leaves room for a
@@ -79,11 +80,15 @@ impl<'f> Gathered<'f> {
 
 /// The grouped rules of `flows`, sorted by key. Peers without addresses are left out: an
 /// empty address list means "anywhere" to some targets.
-pub(super) fn grouped_rules(flows: &[Flow]) -> Vec<GroupedRule> {
+pub(super) fn grouped_rules(
+    flows: &[Flow],
+    cancel: &CancelToken,
+) -> Result<Vec<GroupedRule>, Cancelled> {
     // First every port range of every appliance end with the peers that reach it; peers
     // without addresses give no rule, as in the per-CIDR views ...
     let mut by_ports: BTreeMap<PortEnd<'_>, Gathered<'_>> = BTreeMap::new();
     for side in sides(flows).filter(|side| !side.peer_cidrs.is_empty()) {
+        cancel.check()?;
         let end = PortEnd {
             appliance: side.appliance,
             interface: side.interface,
@@ -97,6 +102,7 @@ pub(super) fn grouped_rules(flows: &[Flow]) -> Vec<GroupedRule> {
     // ... then the port ranges that share identical peers and App-IDs.
     let mut groups: BTreeMap<GroupId<'_>, (Vec<(u16, u16)>, Gathered<'_>)> = BTreeMap::new();
     for (end, gathered) in by_ports {
+        cancel.check()?;
         let id = GroupId {
             appliance: end.appliance,
             interface: end.interface,
@@ -110,13 +116,14 @@ pub(super) fn grouped_rules(flows: &[Flow]) -> Vec<GroupedRule> {
         ports.push(end.ports);
         all.merge(gathered);
     }
-    let mut rules: Vec<GroupedRule> = groups
-        .into_iter()
-        .map(|(id, (ports, gathered))| grouped_rule(&id, &ports, &gathered))
-        .collect();
+    let mut rules: Vec<GroupedRule> = Vec::with_capacity(groups.len());
+    for (id, (ports, gathered)) in groups {
+        cancel.check()?;
+        rules.push(grouped_rule(&id, &ports, &gathered));
+    }
     rules.sort_by(|a, b| a.key.cmp(&b.key));
     assign_priorities(&mut rules);
-    rules
+    Ok(rules)
 }
 
 fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>) -> GroupedRule {

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::endpoint;
+use crate::flows::cancel::{CancelToken, Cancelled};
 use crate::flows::matrix::{port_range, Flow};
 
 const HEADER: &str = "| Source | Source addresses | Destination | Destination addresses \
@@ -11,7 +12,7 @@ const HEADER: &str = "| Source | Source addresses | Destination | Destination ad
 /// One row per flow, sorted for reading: by source, destination, protocol and port
 /// (numerically, where flow keys sort ports as text). Endpoints show their interface
 /// (`panorama.primary@eth1`); an empty address list reads "not declared".
-pub(super) fn table(flows: &[Flow]) -> String {
+pub(super) fn table(flows: &[Flow], cancel: &CancelToken) -> Result<String, Cancelled> {
     let mut rows: Vec<&Flow> = flows.iter().collect();
     rows.sort_by_key(|f| {
         let source = (&f.source, &f.source_interface);
@@ -20,6 +21,7 @@ pub(super) fn table(flows: &[Flow]) -> String {
     });
     let mut table = String::from(HEADER);
     for flow in rows {
+        cancel.check()?;
         let ports = port_range(flow.from_port, flow.to_port);
         // Writing to a String cannot fail.
         let _ = writeln!(
@@ -34,7 +36,7 @@ pub(super) fn table(flows: &[Flow]) -> String {
             flow.purpose.replace(',', ", "),
         );
     }
-    table
+    Ok(table)
 }
 
 fn addresses(cidrs: &[String]) -> String {

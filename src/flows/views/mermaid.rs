@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
+use crate::flows::cancel::{CancelToken, Cancelled};
 use crate::flows::expand::Kind;
 use crate::flows::matrix::{port_range, Flow};
 
@@ -24,10 +25,11 @@ type Ports<'f> = (&'f str, u16, u16);
 
 /// A `flowchart LR` diagram (without the Markdown fence). Node ids are positions in the
 /// sorted endpoint list, so names never clash with Mermaid's keywords.
-pub(super) fn diagram(flows: &[Flow]) -> String {
+pub(super) fn diagram(flows: &[Flow], cancel: &CancelToken) -> Result<String, Cancelled> {
     let mut endpoints: BTreeMap<&str, &str> = BTreeMap::new();
     let mut arrows: BTreeMap<(&str, &str), BTreeSet<Ports<'_>>> = BTreeMap::new();
     for flow in flows {
+        cancel.check()?;
         endpoints.insert(&flow.source, &flow.source_kind);
         endpoints.insert(&flow.destination, &flow.destination_kind);
         arrows
@@ -61,6 +63,7 @@ pub(super) fn diagram(flows: &[Flow]) -> String {
         let _ = writeln!(out, "  end");
     }
     for ((source, destination), ports) in &arrows {
+        cancel.check()?;
         let label: Vec<String> = ports
             .iter()
             .map(|&(protocol, from, to)| format!("{protocol}/{}", port_range(from, to)))
@@ -73,5 +76,5 @@ pub(super) fn diagram(flows: &[Flow]) -> String {
             id(destination)
         );
     }
-    out
+    Ok(out)
 }

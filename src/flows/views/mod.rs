@@ -11,24 +11,25 @@ mod rules;
 
 use sha2::{Digest, Sha256};
 
+use super::cancel::{CancelToken, Cancelled};
 use super::expand::Kind;
 use super::matrix::{endpoint_label, Flow, FlowMatrix};
 
 /// Longest rule description AWS security group rules (and Azure NSG rules) accept.
 pub const MAX_DESCRIPTION: usize = 140;
 
-/// Builds every output from the sorted flow list.
-pub fn matrix(flows: Vec<Flow>) -> FlowMatrix {
-    let (ingress_rules, egress_rules) = rules::rules(&flows);
-    FlowMatrix {
+/// Builds every output from the sorted flow list, unless `cancel` is set on the way.
+pub fn matrix(flows: Vec<Flow>, cancel: &CancelToken) -> Result<FlowMatrix, Cancelled> {
+    let (ingress_rules, egress_rules) = rules::rules(&flows, cancel)?;
+    Ok(FlowMatrix {
         id: hex(&digest_of(&flows)),
-        grouped_rules: groups::grouped_rules(&flows),
-        flows_markdown: markdown::table(&flows),
-        flows_mermaid: mermaid::diagram(&flows),
+        grouped_rules: groups::grouped_rules(&flows, cancel)?,
+        flows_markdown: markdown::table(&flows, cancel)?,
+        flows_mermaid: mermaid::diagram(&flows, cancel)?,
         flows,
         ingress_rules,
         egress_rules,
-    }
+    })
 }
 
 /// Which way traffic crosses the appliance a rule protects.

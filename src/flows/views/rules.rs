@@ -6,13 +6,18 @@
 use std::collections::BTreeMap;
 
 use super::{description, is_ipv6, sides, Direction, Side, MAX_DESCRIPTION};
+use crate::flows::cancel::{CancelToken, Cancelled};
 use crate::flows::matrix::{Flow, Rule};
 
 /// The ingress and egress rules of `flows`, each sorted by key.
-pub(super) fn rules(flows: &[Flow]) -> (Vec<Rule>, Vec<Rule>) {
+pub(super) fn rules(
+    flows: &[Flow],
+    cancel: &CancelToken,
+) -> Result<(Vec<Rule>, Vec<Rule>), Cancelled> {
     let mut ingress = BTreeMap::new();
     let mut egress = BTreeMap::new();
     for side in sides(flows) {
+        cancel.check()?;
         let rules = match side.direction {
             Direction::Ingress => &mut ingress,
             Direction::Egress => &mut egress,
@@ -24,10 +29,10 @@ pub(super) fn rules(flows: &[Flow]) -> (Vec<Rule>, Vec<Rule>) {
                 .push(part);
         }
     }
-    (
+    Ok((
         merged(ingress, Direction::Ingress.preposition()),
         merged(egress, Direction::Egress.preposition()),
-    )
+    ))
 }
 
 /// What a cloud refuses twice in one security group: appliance, interface, protocol,
