@@ -16,19 +16,27 @@
 //! Pipeline: [`input`] (as written) -> [`read`] against the [`schema`] -> [`config`] (as
 //! declared) -> [`parse`] and [`checks`] (compatibility, [`interfaces`], [`addresses`]) ->
 //! [`estate`] (checked) -> [`expand`] with the [`catalog`] and the [`services`] table ->
-//! flows -> [`views`] (rules, digest). Every entry point starts at [`compute_input`] or
-//! [`check_input`]; [`compute`] and [`check`] start from a model built some other way.
+//! flows -> [`views`] (rules keyed as [`keys`] says, digest). Every entry point starts at
+//! [`compute_input`] or [`check_input`]; [`compute`] and [`check`] start from a model built
+//! some other way.
+//!
+//! An estate whose only unknown values are addresses (Terraform plans an ENI and its
+//! rules together) is still computed: outputs that depend on an unknown address are
+//! [`known::Known::Unknown`], everything else is what apply will compute.
 
 pub mod addresses;
 pub mod audit;
 pub mod catalog;
 pub mod checks;
+pub mod chunks;
 pub mod config;
 pub mod diagnostic;
 pub mod estate;
 pub mod expand;
 pub mod input;
 pub mod interfaces;
+pub mod keys;
+pub mod known;
 pub mod matrix;
 pub mod parse;
 pub mod read;
@@ -38,9 +46,13 @@ pub mod version;
 pub mod views;
 
 pub use diagnostic::{Diagnostic, Path, Severity, Step};
+pub use known::Known;
 pub use matrix::{Flow, FlowMatrix, GroupedRule, Rule};
 
+use std::collections::BTreeSet;
+
 use config::EstateConfig;
+use expand::Expanded;
 use input::Input;
 
 /// What the engine makes of a declared estate.
@@ -54,7 +66,7 @@ pub struct Outcome {
 
 /// Checks `config` and, when it holds no error, computes its flows.
 pub fn compute(config: &EstateConfig) -> Outcome {
-    let (flows, diagnostics) = analyse(config);
+    let (flows, diagnostics) = analyse(config, &BTreeSet::new());
     Outcome {
         matrix: flows.map(views::matrix),
         diagnostics,
@@ -63,13 +75,17 @@ pub fn compute(config: &EstateConfig) -> Outcome {
 
 /// Checks `config` without building the views: the same diagnostics as [`compute`].
 pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
-    analyse(config).1
+    analyse(config, &BTreeSet::new()).1
 }
 
 /// The flows of `config` when it holds no error, and every finding, including those that
-/// need the flows (an address open to everyone names the flows it opens).
-fn analyse(config: &EstateConfig) -> (Option<Vec<Flow>>, Vec<Diagnostic>) {
-    let (estate, mut diagnostics) = parse::parse(config);
+/// need the flows (an address open to everyone names the flows it opens). The addresses
+/// declared at `unknown` are known only after apply.
+fn analyse(
+    config: &EstateConfig,
+    unknown: &BTreeSet<Path>,
+) -> (Option<Vec<Expanded>>, Vec<Diagnostic>) {
+    let (estate, mut diagnostics) = parse::parse_with_unknown_addresses(config, unknown);
     let flows = estate.map(|estate| expand::flows(&estate));
     if let Some(flows) = &flows {
         diagnostics.extend(addresses::open_to_everyone(config, flows));
@@ -77,9 +93,14 @@ fn analyse(config: &EstateConfig) -> (Option<Vec<Flow>>, Vec<Diagnostic>) {
     (flows, diagnostics)
 }
 
-/// Reads the estate as written, checks it and, when it is wholly known and holds no
-/// error, computes its flows. Findings that rest on a value not known yet, or on a value
-/// the reader refused, are left out (see [`read`]).
+/// Reads the estate as written, checks it and, when it holds no error, computes its
+/// flows. Findings that rest on a value not known yet, or on a value the reader refused,
+/// are left out (see [`read`]).
+///
+/// Unknown values: when every unknown value is an address (an element of an address list
+/// or a value of a map of named addresses), the flows are computed with those addresses
+/// unknown (see [`known`]); any other unknown value (a version, a whole list or map)
+/// leaves no matrix and no error, to wait for the value.
 pub fn compute_input(input: &Input) -> Outcome {
     let reading = read::read(input);
     let Some(config) = &reading.config else {
@@ -88,13 +109,37 @@ pub fn compute_input(input: &Input) -> Outcome {
             diagnostics: reading.diagnostics,
         };
     };
-    if !reading.diagnostics.is_empty() || reading.has_unknowns {
+    let unknown = unknown_addresses(config, &reading);
+    let Some(unknown) = unknown.filter(|_| reading.diagnostics.is_empty()) else {
         return Outcome {
             matrix: None,
             diagnostics: settled(&reading, check(config)),
         };
+    };
+    if unknown.is_empty() {
+        return compute(config);
     }
-    compute(config)
+    let (flows, found) = analyse(config, &unknown);
+    let diagnostics = settled(&reading, found);
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Outcome {
+        matrix: flows.filter(|_| !failed).map(views::matrix),
+        diagnostics,
+    }
+}
+
+/// The paths of the unknown values when each is an address, `None` when another value is
+/// unknown.
+fn unknown_addresses(config: &EstateConfig, reading: &read::Reading) -> Option<BTreeSet<Path>> {
+    let unknown: BTreeSet<Path> = reading.unknowns.iter().cloned().collect();
+    if unknown.is_empty() {
+        return Some(unknown);
+    }
+    let addresses = addresses::declared(config)
+        .into_iter()
+        .filter(|address| unknown.contains(&address.path))
+        .count();
+    (addresses == unknown.len()).then_some(unknown)
 }
 
 /// Reads and checks the estate as written without computing flows; checks that rest on

@@ -1,6 +1,8 @@
-//! The tfplugin6 `Provider` service. Calls not implemented here are answered
-//! UNIMPLEMENTED by the gRPC router.
+//! The tfplugin6 `Provider` service: thin dispatch to the data source
+//! ([`super::flow_matrix`]) and the functions ([`super::functions`]). Calls not
+//! implemented here are answered UNIMPLEMENTED by the gRPC router.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use tokio::sync::watch;
@@ -8,16 +10,18 @@ use tonic::{Request, Response, Status};
 
 use crate::tfproto::tfplugin6 as pb;
 use crate::tfproto::tfplugin6::provider_server::Provider;
-use crate::tfproto::Diagnostic;
+use crate::tfproto::{Diagnostic, FunctionError};
 
 use super::flow_matrix::FlowMatrixDataSource;
+use super::functions::Functions;
 use super::schema::{self, DATA_SOURCE};
 
-/// The provider. The data source and its schema are derived on first use, so a process
-/// that only answers the handshake pays nothing for them.
+/// The provider. The data source, the functions and their schemas are derived on first
+/// use, so a process that only answers the handshake pays nothing for them.
 #[derive(Debug)]
 pub struct FlowMatrixProvider {
     data_source: OnceLock<Result<Arc<FlowMatrixDataSource>, String>>,
+    functions: OnceLock<Result<Arc<Functions>, String>>,
     /// Bumped by StopProvider; work in flight watches it and gives up.
     stop: watch::Sender<u64>,
 }
@@ -26,7 +30,31 @@ impl Default for FlowMatrixProvider {
     fn default() -> Self {
         FlowMatrixProvider {
             data_source: OnceLock::new(),
+            functions: OnceLock::new(),
             stop: watch::Sender::new(0),
+        }
+    }
+}
+
+/// Why engine work gave no result.
+enum Interrupted {
+    /// StopProvider came first.
+    Stopped,
+    /// The work panicked; the message says how.
+    Failed(String),
+}
+
+impl Interrupted {
+    fn diagnostic(&self) -> Diagnostic {
+        match self {
+            Interrupted::Stopped => Diagnostic::error(
+                "Stopped",
+                "Terraform asked the provider to stop before the flow matrix was computed.",
+            ),
+            Interrupted::Failed(failure) => Diagnostic::error(
+                "Internal error in the provider",
+                format!("Computing the flow matrix failed: {failure}. Please report this with the configuration."),
+            ),
         }
     }
 }
@@ -50,6 +78,37 @@ fn unknown_data_source(name: &str) -> Diagnostic {
 }
 
 impl FlowMatrixProvider {
+    /// Runs engine work off the gRPC task, so StopProvider can interrupt the wait and a
+    /// panic surfaces as an error instead of killing the server.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, Interrupted> {
+        let mut stop = self.stop.subscribe();
+        let work = tokio::task::spawn_blocking(work);
+        tokio::select! {
+            finished = work => finished.map_err(|failure| Interrupted::Failed(failure.to_string())),
+            _ = stop.changed() => Err(Interrupted::Stopped),
+        }
+    }
+
+    fn functions(&self) -> Result<Arc<Functions>, Diagnostic> {
+        self.functions
+            .get_or_init(|| Functions::new().map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(|error| Diagnostic::error("Internal error in the function schemas", error))
+    }
+
+    /// Every function's signature by name, or the diagnostic that says why there are none.
+    fn function_definitions(&self) -> Result<HashMap<String, pb::Function>, Diagnostic> {
+        Ok(self
+            .functions()?
+            .definitions()
+            .into_iter()
+            .map(|(name, function)| (name.to_owned(), pb::Function::from(function)))
+            .collect())
+    }
+
     fn data_source(&self) -> Result<Arc<FlowMatrixDataSource>, Diagnostic> {
         self.data_source
             .get_or_init(|| {
@@ -68,11 +127,27 @@ impl Provider for FlowMatrixProvider {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        let (functions, diagnostics) = match self.functions() {
+            Ok(functions) => (
+                functions
+                    .definitions()
+                    .iter()
+                    .map(|(name, _)| (*name).to_owned())
+                    .collect(),
+                Vec::new(),
+            ),
+            Err(diagnostic) => (Vec::new(), diagnostics(&[diagnostic])),
+        };
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
             data_sources: vec![pb::get_metadata::DataSourceMetadata {
                 type_name: DATA_SOURCE.to_owned(),
             }],
+            functions: functions
+                .into_iter()
+                .map(|name| pb::get_metadata::FunctionMetadata { name })
+                .collect(),
+            diagnostics,
             ..Default::default()
         }))
     }
@@ -94,6 +169,10 @@ impl Provider for FlowMatrixProvider {
                 );
             }
             Err(diagnostic) => response.diagnostics = diagnostics(&[diagnostic]),
+        }
+        match self.function_definitions() {
+            Ok(functions) => response.functions = functions,
+            Err(diagnostic) => response.diagnostics.extend(diagnostics(&[diagnostic])),
         }
         Ok(Response::new(response))
     }
@@ -152,22 +231,12 @@ impl Provider for FlowMatrixProvider {
             Ok(data_source) => data_source,
             Err(diagnostic) => return respond(None, vec![diagnostic]),
         };
-        let mut stop = self.stop.subscribe();
-        // Run the engine off the gRPC task so StopProvider can interrupt the wait, and so
-        // a panic surfaces as a diagnostic instead of killing the server.
-        let work = tokio::task::spawn_blocking(move || data_source.read(request.config.as_ref()));
-        tokio::select! {
-            finished = work => match finished {
-                Ok((state, found)) => respond(state, found),
-                Err(failure) => respond(None, vec![Diagnostic::error(
-                    "Internal error in the provider",
-                    format!("Computing the flow matrix failed: {failure}. Please report this with the configuration."),
-                )]),
-            },
-            _ = stop.changed() => respond(None, vec![Diagnostic::error(
-                "Stopped",
-                "Terraform asked the provider to stop before the flow matrix was computed.",
-            )]),
+        match self
+            .run(move || data_source.read(request.config.as_ref()))
+            .await
+        {
+            Ok((state, found)) => respond(state, found),
+            Err(interrupted) => respond(None, vec![interrupted.diagnostic()]),
         }
     }
 
@@ -175,7 +244,43 @@ impl Provider for FlowMatrixProvider {
         &self,
         _: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
-        Ok(Response::new(pb::get_functions::Response::default()))
+        let response = match self.function_definitions() {
+            Ok(functions) => pb::get_functions::Response {
+                functions,
+                diagnostics: Vec::new(),
+            },
+            Err(diagnostic) => pb::get_functions::Response {
+                functions: HashMap::new(),
+                diagnostics: diagnostics(&[diagnostic]),
+            },
+        };
+        Ok(Response::new(response))
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let request = request.into_inner();
+        let called = match self.functions() {
+            Ok(functions) => self
+                .run(move || functions.call(&request.name, &request.arguments))
+                .await
+                .unwrap_or_else(|interrupted| {
+                    let Diagnostic {
+                        summary, detail, ..
+                    } = interrupted.diagnostic();
+                    Err(FunctionError::internal(format!("{summary}: {detail}")))
+                }),
+            Err(Diagnostic {
+                summary, detail, ..
+            }) => Err(FunctionError::internal(format!("{summary}: {detail}"))),
+        };
+        let (result, error) = match called {
+            Ok(result) => (Some(result), None),
+            Err(error) => (None, Some(error.into())),
+        };
+        Ok(Response::new(pb::call_function::Response { result, error }))
     }
 
     async fn stop_provider(

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::endpoint;
+use crate::flows::known::Known;
 use crate::flows::matrix::{port_range, Flow};
 
 const HEADER: &str = "| Source | Source addresses | Destination | Destination addresses \
@@ -37,10 +38,11 @@ pub(super) fn table(flows: &[Flow]) -> String {
     table
 }
 
-fn addresses(cidrs: &[String]) -> String {
-    if cidrs.is_empty() {
-        "not declared".to_owned()
-    } else {
-        cidrs.join(", ")
+/// The CIDRs joined; `views::matrix` builds the table only when every one is known.
+fn addresses(cidrs: &Known<Vec<String>>) -> String {
+    match cidrs.value() {
+        Some(cidrs) if cidrs.is_empty() => "not declared".to_owned(),
+        Some(cidrs) => cidrs.join(", "),
+        None => "known after apply".to_owned(),
     }
 }
