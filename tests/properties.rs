@@ -5,6 +5,11 @@
 //! compute, with unique sorted keys, byte-identical outputs run after run, stable keys when
 //! an unrelated appliance is added, and AWS-safe rule descriptions. Arbitrary strings and
 //! numbers in every attribute must never panic: the engine answers with diagnostics.
+//! Through the provider's RPC handlers, the function `flow_matrix` returns what the data
+//! source reads, and what it knows at plan time with addresses unknown is what apply
+//! computes.
+
+mod wire;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,6 +25,7 @@ use panorama_provider::flows::{
     schema::{self, Field, Shape},
     views, FlowMatrix, Known, Path, Step,
 };
+use panorama_provider::tfproto as wire_value;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -1064,5 +1070,124 @@ proptest! {
             prop_assert!(!d.detail.is_empty());
         }
         prop_assert_eq!(flows::check_input(&input), outcome.diagnostics);
+    }
+}
+
+/// JSON pointers of every address value of a generated estate (the strings of its address
+/// lists and maps of names).
+fn address_pointers(estate: &Value) -> Vec<String> {
+    fn each(value: &Value) -> impl Iterator<Item = (&String, &Value)> {
+        value.as_object().into_iter().flatten()
+    }
+    let mut lists = Vec::new();
+    for (node, body) in each(&estate["panorama"]["nodes"]) {
+        for (interface, _) in each(&body["addresses"]) {
+            lists.push(format!("/panorama/nodes/{node}/addresses/{interface}"));
+        }
+    }
+    for (lc, body) in each(&estate["log_collectors"]) {
+        for (interface, _) in each(&body["addresses"]) {
+            lists.push(format!("/log_collectors/{lc}/addresses/{interface}"));
+        }
+    }
+    for kind in ["firewalls", "wildfire", "services"] {
+        for (name, _) in each(&estate[kind]) {
+            lists.push(format!("/{kind}/{name}/addresses"));
+        }
+    }
+    lists.push("/cortex_data_lake/addresses".to_owned());
+    let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
+    let mut pointers = Vec::new();
+    for list in lists {
+        let list = list.split('/').map(escape).collect::<Vec<_>>().join("/");
+        match estate.pointer(&list) {
+            Some(Value::Array(items)) => {
+                pointers.extend((0..items.len()).map(|i| format!("{list}/{i}")));
+            }
+            Some(Value::Object(entries)) => {
+                pointers.extend(entries.keys().map(|k| format!("{list}/{}", escape(k))));
+            }
+            _ => {}
+        }
+    }
+    pointers
+}
+
+/// The computed attributes of a data source state.
+fn outputs_of(state: wire_value::Value) -> wire_value::Value {
+    let names = panorama_provider::provider::schema::computed_attribute_names().expect("names");
+    match state {
+        wire_value::Value::Object(attributes) => wire_value::Value::Object(
+            attributes
+                .into_iter()
+                .filter(|(name, _)| names.contains(name))
+                .collect(),
+        ),
+        other => panic!("the state is not an object: {other:?}"),
+    }
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime")
+        .block_on(future)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20, ..ProptestConfig::default() })]
+
+    /// `provider::panorama::flow_matrix(estate)` returns the data source's computed
+    /// attributes for the same estate, both through the provider's RPC handlers.
+    #[test]
+    fn the_function_returns_what_the_data_source_reads(raw in raw()) {
+        let estate = estate(&raw);
+        block_on(async {
+            let provider = panorama_provider::provider::FlowMatrixProvider::default();
+            let result = wire::flow_matrix(&provider, &wire::written(&estate))
+                .await
+                .expect("a valid estate");
+            let state = wire::data_source_state(&provider, &estate).await;
+            assert!(result.is_known());
+            assert_eq!(result, outputs_of(state), "{estate:#}");
+        });
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// With some IPv4 addresses known only after apply (each declared once in the estate,
+    /// so none would merge with another), what the function knows at plan time is what
+    /// the data source reads once they are known, list lengths included.
+    #[test]
+    fn what_the_function_knows_at_plan_is_what_apply_computes(raw in raw(), mask in any::<u64>()) {
+        let estate = estate(&raw);
+        let pointers = address_pointers(&estate);
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for pointer in &pointers {
+            let text = estate.pointer(pointer).and_then(Value::as_str).unwrap_or_default();
+            *seen.entry(canonical(text)).or_default() += 1;
+        }
+        let mut planned = estate.clone();
+        let mut unknown = 0;
+        for (i, pointer) in pointers.iter().enumerate() {
+            let text = canonical(estate.pointer(pointer).and_then(Value::as_str).unwrap_or_default());
+            if mask & (1 << (i % 64)) != 0 && !text.contains(':') && seen[&text] == 1 {
+                *planned.pointer_mut(pointer).expect("pointer") = json!(wire::UNKNOWN);
+                unknown += 1;
+            }
+        }
+        block_on(async {
+            let provider = panorama_provider::provider::FlowMatrixProvider::default();
+            let plan = wire::flow_matrix(&provider, &wire::written(&planned))
+                .await
+                .expect("no error");
+            // An unknown address on an interface no flow uses leaves the result known.
+            assert!(plan.is_known() || unknown > 0, "{planned:#}");
+            assert!(!plan.is_unknown(), "only addresses are unknown: the result plans");
+            let apply = outputs_of(wire::data_source_state(&provider, &estate).await);
+            wire::assert_conforms(&plan, &apply);
+        });
     }
 }

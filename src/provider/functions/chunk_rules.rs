@@ -239,7 +239,7 @@ fn read_limit(limit: &Value) -> Result<Known<usize>, FunctionError> {
         Some(n) => Ok(Known::Value(n as usize)),
         None => Err(FunctionError::argument(
             1,
-            "limit: Invalid limit: the most rules of one family per security group is a whole number from 1 (AWS allows 60 by default).",
+            "limit: Invalid limit: the most rules of one family per security group is a whole number from 1 (AWS allows 60 by default)",
         )),
     }
 }
@@ -349,7 +349,7 @@ mod tests {
             error.text,
             "rules[1].key: Incorrect value type: A rule needs a string `key`.\n\
              rules[3]: Incorrect value type: A rule is an object with `key`, `appliance`, `interface`, `cidr_ipv4` and `cidr_ipv6`.\n\
-             rules[2].key: Duplicate key: `a` is also the key of rules[0]: give each rule once (the rules of one direction have unique keys)."
+             rules[2].key: Duplicate key: `a` is also the key of rules[0]: give each rule once (the rules of one direction have unique keys)"
         );
         for limit in [
             Value::int(0),

@@ -114,14 +114,17 @@ fn decode(definition: &Function, arguments: &[DynamicValue]) -> Result<Vec<Value
 
 /// The error of argument `index`, named `name`: every error among `diagnostics`, one per
 /// line, each starting with its path inside the argument (`estate.firewalls["b"].version`).
-/// `None` when there is no error.
+/// `None` when there is no error. Terraform shows it as `Invalid value for "estate"
+/// parameter: TEXT.`, so the text does not end with its own period.
 pub fn argument_error(name: &str, index: i64, diagnostics: &[Diagnostic]) -> Option<FunctionError> {
     let lines: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.is_error())
         .map(|d| format!("{}: {}: {}", within(name, &d.path), d.summary, d.detail))
         .collect();
-    (!lines.is_empty()).then(|| FunctionError::argument(index, lines.join("\n")))
+    let text = lines.join("\n");
+    let text = text.strip_suffix('.').unwrap_or(&text);
+    (!lines.is_empty()).then(|| FunctionError::argument(index, text))
 }
 
 /// `path` inside the argument `name`: `estate`, `estate.panorama.version`, `rules[3].key`.
@@ -153,7 +156,7 @@ mod tests {
         assert_eq!(error.argument, Some(0));
         assert_eq!(
             error.text,
-            "estate.firewalls[\"b\"].version: Invalid version: `x` is not a release.\nestate: Incorrect value type: Found a list."
+            "estate.firewalls[\"b\"].version: Invalid version: `x` is not a release.\nestate: Incorrect value type: Found a list"
         );
         assert_eq!(argument_error("estate", 0, &diagnostics[1..2]), None);
         assert_eq!(within("rules", &root.index(3).attr("key")), "rules[3].key");
