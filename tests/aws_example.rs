@@ -300,7 +300,7 @@ fn planned_block<'p>(plan: &'p str, address: &str) -> &'p str {
         .unwrap_or_else(|| panic!("{address} is not planned:\n{plan}"));
     let end = plan[start..]
         .find("\n    }\n")
-        .map_or(plan.len(), |end| start + end + 6);
+        .map_or(plan.len(), |end| start + end + 7);
     &plan[start..end]
 }
 

@@ -257,6 +257,24 @@ impl Workspace {
 
     /// Runs `terraform ARGS` in the workspace.
     pub fn terraform(&self, args: &[&str]) -> Run {
+        self.command(args)
+            .env_remove("TF_LOG")
+            .output()
+            .expect("run terraform (is it on PATH?)")
+            .into()
+    }
+
+    /// Runs `terraform ARGS` with Terraform's trace log on standard error, which names
+    /// every call Terraform makes to a provider (`GRPCProvider.v6: CallFunction=NAME`).
+    pub fn terraform_traced(&self, args: &[&str]) -> Run {
+        self.command(args)
+            .env("TF_LOG", "trace")
+            .output()
+            .expect("run terraform (is it on PATH?)")
+            .into()
+    }
+
+    fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new("terraform");
         for name in &self.env_remove {
             command.env_remove(name);
@@ -268,11 +286,8 @@ impl Workspace {
             .env("CHECKPOINT_DISABLE", "1")
             .env("TF_IN_AUTOMATION", "1")
             .env("NO_COLOR", "1")
-            .env_remove("TF_LOG")
-            .env_remove("TF_PLUGIN_CACHE_DIR")
-            .output()
-            .expect("run terraform (is it on PATH?)")
-            .into()
+            .env_remove("TF_PLUGIN_CACHE_DIR");
+        command
     }
 
     /// `terraform init`, which must succeed.

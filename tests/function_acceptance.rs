@@ -1,0 +1,172 @@
+//! The functions with the real `terraform` binary: `terraform test` suites that use them,
+//! the function against the data source, `terraform validate` with every argument
+//! unknown, and how Terraform shows a function's error.
+
+mod support;
+
+use support::{unwrapped, Workspace, HEADER};
+
+/// The quickstart estate (examples/quickstart) with services and named addresses.
+const ESTATE: &str = r#"
+locals {
+  estate = {
+    panorama = {
+      version         = "10.2.4"
+      model           = "m-600"
+      collector_group = "east"
+      interfaces      = { log_collection = "eth1", collector_group = "eth2" }
+      nodes = {
+        primary   = { addresses = { mgt = ["10.0.0.10", "2001:db8::10"], eth1 = ["10.0.1.10"], eth2 = ["10.0.2.10"] } }
+        secondary = { addresses = { mgt = ["10.0.0.11"], eth1 = ["10.0.1.11"], eth2 = ["10.0.2.11"] } }
+      }
+    }
+    log_collectors = {
+      lc-east-1 = {
+        version         = "10.2.4"
+        collector_group = "east"
+        model           = "m-600"
+        interfaces      = { log_collection = "eth1", collector_group = "eth2" }
+        addresses       = { mgt = ["10.1.0.5"], eth1 = ["10.1.1.5"], eth2 = ["10.1.2.5"] }
+      }
+    }
+    firewalls = {
+      branches  = { version = "10.1", addresses = { east = "10.20.0.0/16", west = "10.21.0.0/16" }, collector_group = "east" }
+      legacy-dc = { version = "7.1.10", addresses = ["10.30.0.0/24", "2001:db8:30::/64"] }
+    }
+    services = {
+      admin  = { addresses = ["192.0.2.0/24"] }
+      syslog = { addresses = ["10.9.0.5"], transport = "ssl", include_log_collectors = true }
+    }
+  }
+}
+"#;
+
+#[test]
+fn terraform_test_suites_with_the_functions_pass() {
+    let ws = Workspace::from_dir("acceptance-tests/function");
+    ws.init();
+    let run = ws.terraform(&["test", "-no-color"]);
+    assert!(
+        run.ok,
+        "terraform test failed:\n{}\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        run.stdout.contains("Success! 4 passed, 0 failed."),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_function_returns_what_the_data_source_reads() {
+    let config = format!(
+        r#"{HEADER}{ESTATE}
+data "panorama_flow_matrix" "estate" {{
+  panorama       = local.estate.panorama
+  log_collectors = local.estate.log_collectors
+  firewalls      = local.estate.firewalls
+  services       = local.estate.services
+}}
+
+output "function" {{
+  value = provider::panorama::flow_matrix(local.estate)
+}}
+
+output "data_source" {{
+  value = data.panorama_flow_matrix.estate
+}}
+"#
+    );
+    let ws = Workspace::with_config(&config);
+    ws.init();
+    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
+        .expect_ok("apply");
+    let function = ws.output("function");
+    let data_source = ws.output("data_source");
+    let outputs = function.as_object().expect("an object");
+    assert_eq!(outputs.len(), 7, "{:?}", outputs.keys());
+    for (name, value) in outputs {
+        assert_eq!(value, &data_source[name], "{name}");
+    }
+    let rules = function["ingress_rules"].as_array().expect("rules");
+    assert!(rules.len() > 20, "{}", rules.len());
+    assert!(rules
+        .iter()
+        .any(|r| r["key"] == "firewall.branches>panorama.primary@eth1:tcp:3978#west"));
+}
+
+#[test]
+fn validate_calls_the_functions_with_every_argument_unknown_and_passes() {
+    let config = format!(
+        r#"{HEADER}
+variable "estate" {{
+  type = any
+}}
+
+variable "limit" {{
+  type = number
+}}
+
+locals {{
+  matrix = provider::panorama::flow_matrix(var.estate)
+}}
+
+output "ids" {{
+  value = local.matrix.id
+}}
+
+output "chunks" {{
+  value = provider::panorama::chunk_rules(local.matrix.ingress_rules, var.limit)
+}}
+"#
+    );
+    let ws = Workspace::with_config(&config);
+    ws.init();
+    let run = ws.terraform_traced(&["validate", "-no-color"]);
+    assert!(run.ok, "validate failed:\n{}\n{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("Success! The configuration is valid."),
+        "{}",
+        run.stdout
+    );
+    // Terraform did call the provider, with the unknown variables, and got no error.
+    for function in ["flow_matrix", "chunk_rules"] {
+        assert!(
+            run.stderr.contains(&format!("CallFunction={function}")),
+            "Terraform did not call {function}"
+        );
+    }
+    assert!(!run.stderr.contains("[ERROR]"), "{}", run.stderr);
+}
+
+#[test]
+fn an_invalid_estate_is_an_error_at_the_call_naming_each_path() {
+    let config = format!(
+        r#"{HEADER}
+output "matrix" {{
+  value = provider::panorama::flow_matrix({{
+    panorama  = {{ version = "10.2", nodes = {{ a = {{}} }} }}
+    firewalls = {{ b = {{ version = "ten", colector_group = "east" }} }}
+  }}).id
+}}
+"#
+    );
+    let ws = Workspace::with_config(&config);
+    ws.init();
+    let run = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_failure("plan");
+    let stderr = unwrapped(&run.stderr);
+    for expected in [
+        "Error: Invalid function argument",
+        "on main.tf line 9, in output \"matrix\":",
+        "while calling provider::panorama::flow_matrix(estate)",
+        "Invalid value for \"estate\" parameter: estate.firewalls[\"b\"].colector_group: Unknown attribute: There is no attribute `colector_group` here. Did you mean `collector_group`?",
+        "estate.firewalls[\"b\"].version: Invalid version: `ten` is not a Panorama or PAN-OS release",
+        "(5.0 or later).",
+    ] {
+        assert!(stderr.contains(expected), "no `{expected}` in:\n{}", run.stderr);
+    }
+    assert!(!stderr.contains(".."), "{}", run.stderr);
+}
