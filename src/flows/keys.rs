@@ -14,7 +14,7 @@
 //!   - a map of names (`addresses = { east = "10.20.0.0/16" }`): `#` and the name
 //!     (`...:tcp:3978#east`);
 //!   - an unnamed list of two or more: `#` and the first [`DIGEST_LENGTH`] hex digits of
-//!     the SHA-256 of the canonical CIDR (`...:tcp:3978#5b5a0e1e7c8f`), unknown while the
+//!     the SHA-256 of the canonical CIDR (`...:tcp:3978#5cbf6964f288` for `10.20.0.0/16`), unknown while the
 //!     address is.
 //!
 //!   A rule that several flows or peers share (same appliance, interface, protocol,
@@ -124,6 +124,11 @@ mod tests {
         assert!(!listed.contains("10.0"));
         let other = rule_key(flow, &member("10.1.0.0/16", Label::Listed));
         assert_ne!(other, Known::Value(listed));
+        // The example the docs give.
+        assert_eq!(
+            rule_key("f", &member("10.20.0.0/16", Label::Listed)),
+            Known::Value("f#5cbf6964f288".into())
+        );
     }
 
     #[test]
