@@ -83,15 +83,21 @@ fn quickstart_inits_validates_plans_and_applies() {
 
 #[test]
 fn terraform_test_suites_pass() {
-    let ws = Workspace::from_dir("acceptance-tests/flow_matrix");
-    ws.init();
-    let run = ws.terraform(&["test", "-no-color"]);
-    assert!(
-        run.ok,
-        "terraform test failed:\n{}\n{}",
-        run.stdout, run.stderr
-    );
-    assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
+    for (suite, runs) in [("flow_matrix", None), ("function", Some(4))] {
+        let ws = Workspace::from_dir(&format!("acceptance-tests/{suite}"));
+        ws.init();
+        let run = ws.terraform(&["test", "-no-color"]);
+        assert!(
+            run.ok,
+            "terraform test failed in {suite}:\n{}\n{}",
+            run.stdout, run.stderr
+        );
+        let summary = match runs {
+            Some(runs) => format!("Success! {runs} passed, 0 failed."),
+            None => "0 failed".to_owned(),
+        };
+        assert!(run.stdout.contains(&summary), "{suite}: {}", run.stdout);
+    }
 }
 
 // Terraform (1.11 to 1.15) places a diagnostic no deeper than a top-level attribute and

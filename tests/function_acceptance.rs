@@ -1,6 +1,7 @@
-//! The functions with the real `terraform` binary: `terraform test` suites that use them,
-//! the function against the data source, `terraform validate` with every argument
-//! unknown, and how Terraform shows a function's error.
+//! The functions with the real `terraform` binary: the function against the data source,
+//! `terraform validate` with every argument unknown, and how Terraform shows a function's
+//! error. The `terraform test` suites that use them (acceptance-tests/function) run in
+//! `acceptance.rs`.
 
 mod support;
 
@@ -40,23 +41,6 @@ locals {
   }
 }
 "#;
-
-#[test]
-fn terraform_test_suites_with_the_functions_pass() {
-    let ws = Workspace::from_dir("acceptance-tests/function");
-    ws.init();
-    let run = ws.terraform(&["test", "-no-color"]);
-    assert!(
-        run.ok,
-        "terraform test failed:\n{}\n{}",
-        run.stdout, run.stderr
-    );
-    assert!(
-        run.stdout.contains("Success! 4 passed, 0 failed."),
-        "{}",
-        run.stdout
-    );
-}
 
 #[test]
 fn the_function_returns_what_the_data_source_reads() {
