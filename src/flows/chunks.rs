@@ -42,17 +42,17 @@ pub fn chunks(items: &[Item<'_>], limit: usize) -> BTreeMap<String, String> {
         members.sort_by_key(|item| item.key);
         let count = |ipv6: bool| members.iter().filter(|item| item.ipv6 == ipv6).count();
         let needed = count(false).max(count(true)).div_ceil(limit).max(1);
-        // [family][chunk]: rules placed so far.
-        let mut load = vec![vec![0_usize; needed]; 2];
+        // Rules placed so far, by family and chunk.
+        let mut load: BTreeMap<(bool, usize), usize> = BTreeMap::new();
         for item in members {
-            let load = &mut load[usize::from(item.ipv6)];
             let home = jump(digest(item.key), needed);
-            // The family has at most `needed * limit` rules, so a chunk has room.
+            let room = |chunk: usize| load.get(&(item.ipv6, chunk)).copied().unwrap_or(0) < limit;
+            // The family has at most `needed * limit` rules, so some chunk has room.
             let chunk = (0..needed)
                 .map(|step| (home + step) % needed)
-                .find(|&chunk| load[chunk] < limit)
+                .find(|&chunk| room(chunk))
                 .unwrap_or(home);
-            load[chunk] += 1;
+            *load.entry((item.ipv6, chunk)).or_default() += 1;
             placed.insert(item.key.to_owned(), name(group, chunk));
         }
     }
@@ -71,7 +71,9 @@ fn name(group: &str, index: usize) -> String {
 fn digest(key: &str) -> u64 {
     let digest = Sha256::digest(key.as_bytes());
     let mut first = [0_u8; 8];
-    first.copy_from_slice(&digest[..8]);
+    for (to, from) in first.iter_mut().zip(digest.iter()) {
+        *to = *from;
+    }
     u64::from_be_bytes(first)
 }
 

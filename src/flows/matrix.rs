@@ -35,7 +35,7 @@ pub fn port_range(from: u16, to: u16) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowMatrix {
     /// Hex SHA-256 digest of the canonical flow list: it changes exactly when the flows
-    /// change. Known after apply while any address is.
+    /// change. Known after apply while an address of a flow is.
     #[schemars(with = "String")]
     pub id: Known<String>,
     /// Every flow the estate needs, sorted by `key`.
@@ -64,7 +64,7 @@ pub struct FlowMatrix {
     pub grouped_rules: Vec<GroupedRule>,
     /// The flows as a Markdown table, one row per flow sorted by source, destination,
     /// protocol and port, for change requests and pull request comments. Known after
-    /// apply while any address is.
+    /// apply while an address of a flow is.
     #[schemars(with = "String")]
     pub flows_markdown: Known<String>,
     /// The flows as a Mermaid `flowchart LR` diagram: one box per endpoint, grouped by
