@@ -11,7 +11,7 @@ export CHECKPOINT_DISABLE := 1
 .PHONY: build install quickstart test unit acceptance lint docs bench release clean
 
 build:
-	cargo build --release --locked
+	cargo build --release --locked --bin terraform-provider-panorama
 
 ## install: put the provider where a plain `terraform init` finds it offline.
 install: build
@@ -19,25 +19,27 @@ install: build
 	cp "$(BINARY)" "$(PLUGIN_DIR)/terraform-provider-panorama_v$(VERSION)"
 	@echo "installed $(PLUGIN_DIR)/terraform-provider-panorama_v$(VERSION)"
 
-## quickstart: build, install and run examples/quickstart with Terraform.
+## quickstart: build, install and apply examples/quickstart, then show its result once:
+## a summary, the flows as a Markdown table and as a Mermaid diagram (scripts/quickstart.sh).
 quickstart: install
-	cd examples/quickstart && rm -f .terraform.lock.hcl && terraform init -input=false && terraform apply -input=false -auto-approve
+	scripts/quickstart.sh examples/quickstart
 
-## test: every test: unit, property and acceptance tests (the latter drive the real
-## terraform binary against the release build), then formatting and lints.
+## test: formatting and lints, then every test: unit, property and acceptance tests (the
+## latter drive the real terraform binary against the release build) and the doc tests,
+## ending with one line `N passed, N failed` over all of them (scripts/test.sh).
 test: build lint
-	PANORAMA_PROVIDER_BIN="$(CURDIR)/$(BINARY)" cargo test --locked --all-targets
-	PANORAMA_PROVIDER_BIN="$(CURDIR)/$(BINARY)" cargo test --locked --doc
+	PANORAMA_PROVIDER_BIN="$(CURDIR)/$(BINARY)" scripts/test.sh
 
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --locked --all-targets -- -D warnings
 
 ## docs: rewrite docs/ (Terraform Registry layout) from templates/, examples/ and the
-## schema `terraform providers schema -json` reports for the release build; `make test`
-## runs the same test without PANORAMA_UPDATE_DOCS and fails when docs/ is out of date.
+## schema `terraform providers schema -json` reports for the release build, and the
+## estate files' JSON Schema in examples/cli/; `make test` fails when either is out of date.
 docs: build
 	PANORAMA_UPDATE_DOCS=1 PANORAMA_PROVIDER_BIN="$(CURDIR)/$(BINARY)" cargo test --locked --test docs
+	"$(BINARY)" schema > examples/cli/estate.schema.json
 
 ## bench: start-up cost and whole-plan timings against an empty plan, as ratios.
 bench: build

@@ -1,7 +1,12 @@
-//! The provider binary: Terraform starts it, it serves the provider until told to stop.
+//! The provider binary. Started by Terraform (its magic cookie in the environment), it
+//! serves the provider until told to stop; started by a person, it is the command line.
 
-use panorama_provider::{plugin, provider::FlowMatrixProvider};
+use panorama_provider::{cli, plugin, provider::FlowMatrixProvider};
 
 fn main() -> std::process::ExitCode {
-    plugin::run(FlowMatrixProvider::default())
+    // Terraform's path first and as before: no argument parsing, nothing else to load.
+    if std::env::var_os(plugin::handshake::MAGIC_COOKIE_KEY).is_some() {
+        return plugin::run(FlowMatrixProvider::default());
+    }
+    cli::main()
 }

@@ -4,7 +4,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{assert_plan_error, assert_plan_warning, Workspace, HEADER};
+use support::{assert_plan_error, assert_plan_warning, repo, unwrapped, Workspace, HEADER};
 
 fn strings(value: &Value) -> Vec<String> {
     value
@@ -81,23 +81,162 @@ fn quickstart_inits_validates_plans_and_applies() {
     assert_eq!(id.as_str().map(str::len), Some(64), "id is a hex SHA-256");
 }
 
+/// `make quickstart` (scripts/quickstart.sh) shows the result once: a summary, the table,
+/// then the diagram, without Terraform's plan and apply output.
+#[test]
+fn quickstart_script_shows_the_result_once() {
+    let ws = Workspace::from_dir("examples/quickstart");
+    let run: support::Run = ws
+        .command(repo().join("scripts/quickstart.sh"))
+        .arg(&ws.dir)
+        .output()
+        .expect("run scripts/quickstart.sh")
+        .into();
+    let run = run.expect_ok("(scripts/quickstart.sh)");
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let flows = ws.output("flow_count").as_u64().expect("flow_count");
+    assert!(
+        lines[0].starts_with(&format!("{flows} flows (")),
+        "the summary comes first:\n{}",
+        run.stdout
+    );
+    let header = "| Source | Source addresses | Destination |";
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with(header)).count(),
+        1,
+        "one table:\n{}",
+        run.stdout
+    );
+    let rows = lines.iter().filter(|l| l.starts_with("| ")).count() as u64;
+    assert_eq!(
+        rows,
+        flows + 1,
+        "the table has a row per flow and its header"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| **l == "flowchart LR").count(),
+        1,
+        "one diagram"
+    );
+    let diagram = run.stdout.find("flowchart LR").expect("diagram");
+    assert!(
+        diagram > run.stdout.find(header).expect("table"),
+        "the diagram comes last"
+    );
+    assert!(
+        lines
+            .last()
+            .is_some_and(|l| l.trim_start().starts_with('n') && l.contains("-->")),
+        "the output ends with the diagram's last edge:\n{}",
+        run.stdout
+    );
+    for noise in [
+        "Terraform will perform",
+        "Apply complete",
+        "Changes to Outputs",
+        "Initializing",
+    ] {
+        assert!(
+            !run.stdout.contains(noise),
+            "`{noise}` is Terraform's noise:\n{}",
+            run.stdout
+        );
+    }
+    assert!(lines.len() < 100, "{} lines", lines.len());
+}
+
 #[test]
 fn terraform_test_suites_pass() {
-    for (suite, runs) in [("flow_matrix", None), ("function", Some(4))] {
-        let ws = Workspace::from_dir(&format!("acceptance-tests/{suite}"));
-        ws.init();
-        let run = ws.terraform(&["test", "-no-color"]);
-        assert!(
-            run.ok,
-            "terraform test failed in {suite}:\n{}\n{}",
-            run.stdout, run.stderr
-        );
-        let summary = match runs {
-            Some(runs) => format!("Success! {runs} passed, 0 failed."),
-            None => "0 failed".to_owned(),
-        };
-        assert!(run.stdout.contains(&summary), "{suite}: {}", run.stdout);
+    let ws = Workspace::from_dir("acceptance-tests/flow_matrix");
+    ws.init();
+    let run = ws.terraform(&["test", "-no-color"]);
+    assert!(
+        run.ok,
+        "terraform test failed:\n{}\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
+    for refused in [
+        "a_firewall_newer_than_panorama_is_refused",
+        "wildfire_before_8_0_1_is_refused",
+    ] {
+        let line = format!("run \"{refused}\"... pass");
+        assert!(run.stdout.contains(&line), "{line}:\n{}", run.stdout);
     }
+}
+
+/// The README's pattern for asserting a refusal (tests/refused: the estate read inside a
+/// check block, `expect_failures = [check.estate]`) can fail both ways: a refused estate
+/// fails a run that does not expect it, with the provider's error, and an accepted estate
+/// fails a run that expects a refusal. (Naming the data source itself in
+/// `expect_failures` never works: its error is not a checkable failure.)
+#[test]
+fn the_refusal_pattern_tells_refused_from_accepted() {
+    let ws = Workspace::from_dir("acceptance-tests/flow_matrix");
+    let suite = |name: &str, firewall: &str, expect: &str| {
+        format!(
+            "run \"{name}\" {{\n  command = plan\n  module {{\n    source = \"./tests/refused\"\n  }}\n  \
+             variables {{\n    estate = {{\n      panorama  = {{ version = \"10.2\", nodes = {{ a = {{}} }} }}\n      \
+             firewalls = {{ f = {{ version = \"{firewall}\" }} }}\n    }}\n  }}\n{expect}}}\n"
+        )
+    };
+    // One run per file: a failed run skips the runs after it in its file.
+    let files = [
+        ("refused_but_not_expected", "11.1", ""),
+        (
+            "accepted_but_expected_refused",
+            "10.2",
+            "  expect_failures = [check.estate]\n",
+        ),
+    ];
+    for (name, firewall, expect) in files {
+        std::fs::write(
+            ws.dir.join(format!("tests/{name}.tftest.hcl")),
+            suite(name, firewall, expect),
+        )
+        .expect("write suite");
+    }
+    ws.init();
+    let test = |name: &str| {
+        let run = ws.terraform(&[
+            "test",
+            "-no-color",
+            &format!("-filter=tests/{name}.tftest.hcl"),
+        ]);
+        let out = unwrapped(&format!("{}{}", run.stdout, run.stderr));
+        assert!(!run.ok, "{out}");
+        assert!(out.contains(&format!("run \"{name}\"... fail")), "{out}");
+        out
+    };
+    let out = test(files[0].0);
+    assert!(
+        out.contains("Error: Device is newer than Panorama"),
+        "{out}"
+    );
+    let out = test(files[1].0);
+    assert!(
+        out.contains(
+            "The checkable object, check.estate, was expected to report an error but did not."
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn terraform_test_suites_with_the_functions_pass() {
+    let ws = Workspace::from_dir("acceptance-tests/function");
+    ws.init();
+    let run = ws.terraform(&["test", "-no-color"]);
+    assert!(
+        run.ok,
+        "terraform test failed:\n{}\n{}",
+        run.stdout, run.stderr
+    );
+    assert!(
+        run.stdout.contains("Success! 4 passed, 0 failed."),
+        "{}",
+        run.stdout
+    );
 }
 
 // Terraform (1.11 to 1.15) places a diagnostic no deeper than a top-level attribute and
@@ -117,6 +256,21 @@ fn an_invalid_version_is_an_error_at_its_line() {
         "Invalid version",
         "firewalls[\"branches\"].version: `ten.one` is not a Panorama or PAN-OS release",
         "branches = {",
+    );
+}
+
+#[test]
+fn a_version_with_the_product_name_asks_for_the_number_alone() {
+    assert_plan_error(
+        r#"  panorama = {
+    version = "PAN-OS 9.1"
+    nodes   = { a = {} }
+  }
+"#,
+        "Invalid version",
+        "panorama.version: `PAN-OS 9.1` is not a Panorama or PAN-OS release: write only the \
+         release number, such as `9.1`, without a product name or other words.",
+        "panorama = {",
     );
 }
 
@@ -379,7 +533,7 @@ fn an_m_200_has_no_eth4() {
   }
 "#,
         "Interface not on this model",
-        "panorama.nodes[\"a\"].addresses[\"eth4\"]: Panorama is an `m-200`, which has no `eth4`. `m-200` has `mgt` and `eth1` .. `eth3`.",
+        "panorama.nodes[\"a\"].addresses[\"eth4\"]: Panorama has model `m-200`, which has no `eth4`. `m-200` has `mgt` and `eth1` .. `eth3`.",
         "panorama = {",
     );
 }

@@ -1,30 +1,41 @@
 //! `examples/aws` and `examples/aws-same-plan` planned offline by the real `hashicorp/aws`
-//! provider, installed from the filesystem mirror in `PANORAMA_AWS_MIRROR` (default
-//! `/opt/tf-plugins`).
+//! provider, installed from the filesystem mirror that [`support::aws_mirror`] finds
+//! (`PANORAMA_AWS_MIRROR`, default `/opt/tf-plugins`); without one these tests skip, or
+//! fail under `CI=true`. The plans use the offline override the README documents, read
+//! from the README itself.
 
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use serde_json::{json, Value};
-use support::{unwrapped, Workspace};
+use support::{aws_mirror, repo, unwrapped, Workspace, AWS, AWS_VERSION};
 
-const AWS: &str = "registry.terraform.io/hashicorp/aws";
-const AWS_VERSION: &str = "5.100.0";
+/// The first line of the README's offline override for examples/aws.
+const OVERRIDE_HEADER: &str = "# examples/aws/offline_override.tf";
 
-/// Dummy credentials and the `skip_*` settings: the AWS provider plans without calling AWS.
-const OFFLINE: &str = r#"
-provider "aws" {
-  region                      = "us-east-1"
-  access_key                  = "dummy"
-  secret_key                  = "dummy"
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
+/// The README's `offline_override.tf`: dummy credentials and the `skip_*` settings, so the
+/// AWS provider plans without calling AWS. (The README indents it inside a list item.)
+fn offline_override() -> String {
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("read README.md");
+    let lines: Vec<&str> = readme.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with(OVERRIDE_HEADER))
+        .expect("README.md shows examples/aws/offline_override.tf");
+    assert!(
+        first > 0 && lines[first - 1].trim() == "```hcl",
+        "in an hcl block"
+    );
+    let indent = lines[first].len() - lines[first].trim_start().len();
+    let text: String = lines[first..]
+        .iter()
+        .take_while(|l| l.trim() != "```")
+        .map(|l| format!("{}\n", l.get(indent..).unwrap_or_default()))
+        .collect();
+    assert!(text.contains("provider \"aws\""), "{text}");
+    text
 }
-"#;
 
 /// The example's default `appliance_kinds`.
 const KINDS: [&str; 3] = ["panorama", "log_collector", "wildfire"];
@@ -36,37 +47,32 @@ fn aws_safe(text: &str) -> bool {
         .all(|c| c.is_ascii_alphanumeric() || " ._-:/()#,@[]+=&;{}!$*".contains(c))
 }
 
-/// A workspace holding examples/aws and the offline provider settings, initialised.
-fn aws_example() -> Workspace {
-    example("examples/aws")
+/// A workspace holding examples/aws and the README's offline override, initialised; `None`
+/// (the test skips) without an AWS mirror outside CI.
+fn aws_example() -> Option<Workspace> {
+    example(
+        "examples/aws",
+        "plan of examples/aws against the real hashicorp/aws (tests/aws_example.rs)",
+    )
 }
 
-/// A workspace holding the example in `dir` and the offline provider settings,
-/// initialised.
-fn example(dir: &str) -> Workspace {
-    let mirror = std::env::var_os("PANORAMA_AWS_MIRROR")
-        .map_or_else(|| PathBuf::from("/opt/tf-plugins"), PathBuf::from);
-    let package = mirror.join(AWS).join(AWS_VERSION);
-    assert!(
-        package.is_dir(),
-        "the AWS example test needs hashicorp/aws {AWS_VERSION} in a filesystem mirror, but {} \
-         does not exist: set PANORAMA_AWS_MIRROR to a directory holding \
-         {AWS}/{AWS_VERSION}/OS_ARCH/terraform-provider-aws_v{AWS_VERSION}_x5",
-        package.display()
-    );
+/// A workspace holding the example in `dir` and the README's offline override,
+/// initialised; `None` (the test doing `what` skips) without an AWS mirror outside CI.
+fn example(dir: &str, what: &str) -> Option<Workspace> {
+    let mirror = aws_mirror(what)?;
     let ws = Workspace::builder()
         .mirror(mirror, AWS)
         // A profile named in the environment but absent from ~/.aws fails the plan.
         .env_remove("AWS_PROFILE")
         .build_from_dir(dir);
-    std::fs::write(ws.dir.join("offline_override.tf"), OFFLINE).expect("write override");
+    std::fs::write(ws.dir.join("offline_override.tf"), offline_override()).expect("write override");
     ws.init();
     let lock = std::fs::read_to_string(ws.dir.join(".terraform.lock.hcl")).expect("lock file");
     assert!(
         lock.contains(&format!("version     = \"{AWS_VERSION}\"")),
         "{lock}"
     );
-    ws
+    Some(ws)
 }
 
 /// The planned instances of resource `kind`, by `for_each` key: their planned values.
@@ -103,7 +109,9 @@ fn group_of(rule: &Value) -> String {
 
 #[test]
 fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
-    let ws = aws_example();
+    let Some(ws) = aws_example() else {
+        return;
+    };
     ws.terraform(&["fmt", "-check", "-diff", "-no-color"])
         .expect_ok("fmt -check");
     ws.terraform(&["validate", "-no-color"])
@@ -148,6 +156,17 @@ fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
     );
     assert_eq!(planned_ingress.len(), ingress.len());
     assert_eq!(planned_egress.len(), egress.len());
+    let claim = format!(
+        "provider: {} ingress and {} egress rules in {} security groups.",
+        ingress.len(),
+        egress.len(),
+        planned(&plan, "aws_security_group").len()
+    );
+    let readme = std::fs::read_to_string(repo().join("README.md")).expect("read README.md");
+    assert!(
+        unwrapped(&readme).contains(&claim),
+        "README.md should say `{claim}`"
+    );
     assert_eq!(
         plan["planned_values"]["outputs"]["rule_totals"]["value"],
         json!({ "ingress": ingress.len(), "egress": egress.len() })
@@ -238,7 +257,9 @@ fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
 
 #[test]
 fn an_estate_over_the_aws_rule_quota_fails_to_plan_with_advice() {
-    let ws = aws_example();
+    let Some(ws) = aws_example() else {
+        return;
+    };
     // 31 networks of 10.1 firewalls, each managed and updated through both Panoramas' MGT
     // (tcp 3978 and 28443): 62 inbound rules, 67 with HA, the HA peer's local Log Collector
     // and the dedicated Log Collector; outbound, HA and the local Log Collector make 3.
@@ -306,7 +327,11 @@ fn planned_block<'p>(plan: &'p str, address: &str) -> &'p str {
 
 #[test]
 fn the_same_plan_example_plans_every_rule_before_the_addresses_are_known() {
-    let ws = example("examples/aws-same-plan");
+    let what =
+        "plan of examples/aws-same-plan against the real hashicorp/aws (tests/aws_example.rs)";
+    let Some(ws) = example("examples/aws-same-plan", what) else {
+        return;
+    };
     ws.terraform(&["fmt", "-check", "-recursive", "-diff", "-no-color"])
         .expect_ok("fmt -check");
     ws.terraform(&["validate", "-no-color"])
@@ -398,7 +423,10 @@ fn the_same_plan_example_plans_every_rule_before_the_addresses_are_known() {
 
 #[test]
 fn the_same_plan_example_passes_its_mock_provider_suite() {
-    let ws = example("examples/aws-same-plan");
+    let what = "terraform test of examples/aws-same-plan with mock_provider \"aws\" (tests/aws_example.rs)";
+    let Some(ws) = example("examples/aws-same-plan", what) else {
+        return;
+    };
     let run = ws.terraform(&["test", "-no-color"]).expect_ok("test");
     assert!(
         run.stdout.contains("Success! 4 passed, 0 failed."),

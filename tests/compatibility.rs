@@ -507,7 +507,7 @@ fn nfs_on_an_m_series_is_an_error() {
         "NFS is for the virtual appliance only",
         "services[\"nfs\"]",
         &["panorama.model"],
-        &["`m-600`", "`vm`"],
+        &["Panorama has model `m-600`: only", "`vm`"],
     );
     let found = only(json!({
         "panorama": pano("10.2"),
@@ -520,7 +520,7 @@ fn nfs_on_an_m_series_is_an_error() {
         "NFS is for the virtual appliance only",
         "services[\"nfs\"].include_log_collectors",
         &["log_collectors[\"lc\"].model"],
-        &["`lc`", "`m-200`"],
+        &["The Log Collector `lc` has model `m-200`: only"],
     );
 }
 
@@ -553,7 +553,7 @@ fn transport_is_for_syslog_only_and_must_be_known() {
         "Transport not accepted",
         "services[\"ntp\"].transport",
         &[],
-        &["`ntp` has fixed protocols", "`syslog`"],
+        &["`ntp` has fixed protocols; only `syslog` takes a transport."],
     );
     let found =
         only(json!({ "panorama": pano("10.2"), "services": { "syslog": { "transport": "tls" } } }));
@@ -719,7 +719,10 @@ fn addresses_on_an_interface_the_model_lacks_are_an_error() {
         "Interface not on this model",
         "panorama.nodes[\"p\"].addresses[\"eth5\"]",
         &["panorama.model"],
-        &["`m-100`", "no `eth5`", "`eth1` .. `eth3`"],
+        &[
+            "Panorama has model `m-100`, which has no `eth5`.",
+            "`eth1` .. `eth3`",
+        ],
     );
     let found = only(json!({
         "panorama": pano("10.2"),
@@ -731,7 +734,10 @@ fn addresses_on_an_interface_the_model_lacks_are_an_error() {
         "Interface not on this model",
         "log_collectors[\"lc\"].addresses[\"eth1\"]",
         &["log_collectors[\"lc\"].model"],
-        &["`vm` has only `mgt`"],
+        &[
+            "has model `vm`, which has no `eth1`.",
+            "`vm` has only `mgt`",
+        ],
     );
 }
 

@@ -13,11 +13,13 @@ mod support;
 #[path = "docs/render.rs"]
 mod render;
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
+use panorama_provider::flows::catalog::MANAGED_ESTATE;
 use panorama_provider::flows::schema;
 use serde_json::Value;
-use support::{repo, Workspace, SOURCE};
+use support::{platform, provider_binary, repo, Workspace, SOURCE, VERSION};
 
 /// The provider's entry of `terraform providers schema -json`, the data source's inputs
 /// spelled out from the model.
@@ -216,6 +218,208 @@ fn the_template_shows_what_the_example_draws(ws: &Workspace) {
             template.contains(shown.as_str()),
             "templates/data-sources/flow_matrix.md.tmpl does not show the example's {what}; \
              it is now:\n{shown}"
+        );
+    }
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(repo().join(path)).unwrap_or_else(|e| panic!("read {path}: {e}"))
+}
+
+/// The body of the first ```` ```hcl ```` block in `text` whose first line starts with
+/// `first`.
+fn hcl_block(text: &str, first: &str, what: &str) -> String {
+    let start = text
+        .find(&format!("```hcl\n{first}"))
+        .unwrap_or_else(|| panic!("{what} has no hcl block starting with `{first}`"));
+    let body = &text[start + "```hcl\n".len()..];
+    let end = body.find("```").expect("the block ends");
+    body[..end].to_owned()
+}
+
+/// The Registry shows docs/ alone: every link in it is absolute or leads to another page
+/// of docs/ (a link to ../README.md is dead there; ../functions/x.md from a data source
+/// page is not).
+#[test]
+fn docs_link_only_to_pages_the_registry_has() {
+    let root = repo();
+    let mut files = Vec::new();
+    markdown_files(&root, "docs", &mut files);
+    assert!(!files.is_empty());
+    let mut dead = Vec::new();
+    for file in &files {
+        let text = read(file);
+        for (at, _) in text.match_indices("](") {
+            let rest = &text[at + 2..];
+            let target = &rest[..rest.find(')').unwrap_or(rest.len())];
+            if target.starts_with("https://") || target.starts_with('#') {
+                continue;
+            }
+            let path = target.split('#').next().unwrap_or_default();
+            let dir = Path::new(file).parent().expect("page directory");
+            // `..` may lead from one kind of page to another (data-sources/ to
+            // functions/), never out of docs/.
+            let mut resolved = std::path::PathBuf::new();
+            let mut inside = true;
+            for component in dir.join(path).components() {
+                match component {
+                    std::path::Component::ParentDir => inside &= resolved.pop(),
+                    other => resolved.push(other),
+                }
+            }
+            let inside = inside && resolved.starts_with("docs");
+            if !inside || !root.join(&resolved).is_file() {
+                dead.push(format!("{file}: ({target})"));
+            }
+        }
+    }
+    assert!(
+        dead.is_empty(),
+        "links the Registry cannot follow:\n{}",
+        dead.join("\n")
+    );
+}
+
+/// The `provider_installation` block the README and docs/index.md show for users who
+/// already have one installs the provider from where `make install` puts it.
+#[test]
+fn the_documented_provider_installation_block_installs_the_provider() {
+    let block = hcl_block(&read("README.md"), "provider_installation {", "README.md");
+    assert!(
+        read("docs/index.md").contains(&block),
+        "docs/index.md shows the README's block:\n{block}"
+    );
+    let ws = Workspace::with_config(
+        "terraform {\n  required_providers {\n    panorama = { source = \"flowmatrix/panorama\" }\n  }\n}\n",
+    );
+    // A home directory after `make install`.
+    let home = ws.dir.with_file_name("home");
+    let plugins = home.join(format!(
+        ".terraform.d/plugins/{SOURCE}/{VERSION}/{}",
+        platform()
+    ));
+    std::fs::create_dir_all(&plugins).expect("create plugin directory");
+    std::fs::copy(
+        provider_binary(),
+        plugins.join(format!("terraform-provider-panorama_v{VERSION}")),
+    )
+    .expect("install the provider");
+    assert!(
+        block.contains("\"/home/you/.terraform.d/plugins\""),
+        "{block}"
+    );
+    ws.set_cli_config(&block.replace("/home/you", &home.to_string_lossy()));
+    let run = ws
+        .terraform(&["init", "-input=false", "-no-color"])
+        .expect_ok("init with the documented provider_installation block");
+    assert!(
+        run.stdout.contains("- Installed flowmatrix/panorama v"),
+        "{}",
+        run.stdout
+    );
+}
+
+/// Every row of the flow catalog has its description tag explained on the data source
+/// page, and so do service tags; the table explains no tag the catalog lacks.
+#[test]
+fn every_description_tag_is_explained() {
+    let template = read("templates/data-sources/flow_matrix.md.tmpl");
+    let page = read("docs/data-sources/flow_matrix.md");
+    for rule in MANAGED_ESTATE {
+        let row = format!("| `{}` | ", rule.id);
+        assert!(template.contains(&row), "the tag table has no row `{row}`");
+    }
+    assert!(template.contains("| `service.KEY` | "));
+    let known: BTreeSet<&str> = MANAGED_ESTATE
+        .iter()
+        .map(|rule| rule.id)
+        .chain(["service.KEY"])
+        .collect();
+    let table = &template[template.find("| tag | the flow |").expect("the tag table")..];
+    let table = &table[..table.find("\n\n").unwrap_or(table.len())];
+    for line in table.lines().skip(2) {
+        let tag = line.split('`').nth(1).unwrap_or_default();
+        assert!(
+            known.contains(tag),
+            "the tag table explains no catalog tag: {line}"
+        );
+    }
+    assert!(page.contains("## Why a flow exists: the tags in descriptions"));
+}
+
+/// The refused-estate pattern the data source page shows works as shown: a `check` block
+/// around the data source, and a run that expects the check to fail.
+#[test]
+fn the_documented_refusal_pattern_passes() {
+    let template = read("templates/data-sources/flow_matrix.md.tmpl");
+    let what = "the data source template";
+    let module = hcl_block(&template, "# tests/refused/main.tf", what);
+    let suite = hcl_block(&template, "# tests/refusals.tftest.hcl", what);
+    assert!(
+        suite.contains("expect_failures = [check.estate]"),
+        "{suite}"
+    );
+    let ws = Workspace::with_config(
+        "terraform {\n  required_providers {\n    panorama = { source = \"flowmatrix/panorama\" }\n  }\n}\n",
+    );
+    std::fs::create_dir_all(ws.dir.join("tests/refused")).expect("mkdir");
+    std::fs::write(ws.dir.join("tests/refused/main.tf"), module).expect("write module");
+    std::fs::write(ws.dir.join("tests/refusals.tftest.hcl"), suite).expect("write suite");
+    ws.init();
+    let run = ws.terraform(&["test", "-no-color"]);
+    assert!(
+        run.ok && run.stdout.contains("Success! 1 passed, 0 failed."),
+        "{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+}
+
+/// The key examples and the counts the README gives are those of the quickstart estate.
+#[test]
+fn the_readme_key_examples_and_counts_are_real() {
+    let readme = read("README.md");
+    let start = readme
+        .find("Every `key` is stable")
+        .expect("the keys paragraph");
+    let paragraph = &readme[start..start + readme[start..].find("\n\n").unwrap_or(0)];
+    let examples: Vec<&str> = paragraph
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|s| s.contains('>') && s.contains(":tcp:") && !s.contains('['))
+        .collect();
+    assert!(examples.len() >= 3, "{paragraph}");
+    let ws = Workspace::from_dir("examples/quickstart");
+    ws.init();
+    ws.terraform(&["apply", "-input=false", "-auto-approve", "-no-color"])
+        .expect_ok("apply");
+    let show = ws.terraform(&["show", "-json"]).expect_ok("show -json");
+    let state: Value = serde_json::from_str(&show.stdout).expect("state JSON");
+    let values = state["values"]["root_module"]["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["type"] == "panorama_flow_matrix"))
+        .map(|r| &r["values"])
+        .expect("data source in state");
+    let flows = values["flows"].as_array().map_or(0, Vec::len);
+    for claim in [
+        format!("(10.1 and 7.1): {flows} flows."),
+        format!("({flows} rows in all.)"),
+    ] {
+        assert!(
+            readme.contains(&claim),
+            "README.md should say `{claim}` of the quickstart"
+        );
+    }
+    let keys: BTreeSet<&str> = ["flows", "ingress_rules", "egress_rules"]
+        .iter()
+        .flat_map(|list| values[*list].as_array().into_iter().flatten())
+        .filter_map(|element| element["key"].as_str())
+        .collect();
+    for example in examples {
+        assert!(
+            keys.contains(example),
+            "README key `{example}` is not a real key"
         );
     }
 }

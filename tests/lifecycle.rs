@@ -1,4 +1,4 @@
-//! Process life cycle against the real binary: refusing to run by hand, the plaintext
+//! Process life cycle against the real binary: no plugin without the magic cookie, the plaintext
 //! handshake, and prompt exit with socket removal on Shutdown, SIGTERM and SIGINT.
 
 mod common;
@@ -12,15 +12,32 @@ use common::*;
 const PROMPT: Duration = Duration::from_millis(1500);
 
 #[test]
-fn refuses_to_run_without_magic_cookie() {
+fn without_the_magic_cookie_it_is_the_command_line_not_a_plugin() {
     let out = command(None)
         .env_remove("TF_PLUGIN_MAGIC_COOKIE")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2), "a bare run is a usage error");
     assert!(out.stdout.is_empty(), "no handshake without the cookie");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("Terraform starts it as a plugin"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn refuses_to_serve_with_a_wrong_magic_cookie() {
+    let out = command(None)
+        .env("TF_PLUGIN_MAGIC_COOKIE", "not the cookie")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "no handshake with a wrong cookie");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("Terraform plugin"), "{stderr}");
     assert!(stderr.contains("not meant to be run directly"), "{stderr}");

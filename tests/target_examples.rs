@@ -1,40 +1,66 @@
-//! The examples for port-list targets (examples/azure, examples/gcp, examples/panos): each
-//! splits into main.tf (our provider and the locals a target iterates) and one target file
-//! that needs a cloud provider no test can install offline. The contract suites in their
-//! tests/ folders run with `terraform test` against the real provider binary on a copy of
-//! the example without its target file; the target files are checked for formatting and
-//! for reading nothing but locals that main.tf defines.
+//! The examples for port-list targets (examples/azure, examples/gcp, examples/panos), tested
+//! as shipped: each folder is one configuration whose main.tf requires our provider and
+//! the target's, and whose target file (nsg.tf, firewall.tf, policy.tf) holds the target's
+//! resources over locals of main.tf.
+//!
+//! - Every example folder loads: `terraform init` gets past configuration loading, and the
+//!   only error allowed is that a third-party provider cannot be installed (the tests run
+//!   without registry access), named exactly.
+//! - The contract suites in each folder's tests/ run with `terraform test` on a whole copy
+//!   of the folder. They mock the target provider (`mock_provider`), as a user without
+//!   credentials would; Terraform still needs the provider's schema, which here comes from
+//!   a schema-only stand-in (tests/support/schema_stub.rs serving
+//!   tests/support/target_schemas/), installed from a filesystem mirror like any provider.
+//! - The folders are `terraform fmt` clean.
 
 mod support;
 
 use std::path::Path;
 
-use support::{repo, Workspace};
+use support::{repo, unwrapped, Workspace};
 
 /// An example folder, its target file and the provider that file needs.
 struct Target {
     dir: &'static str,
     file: &'static str,
+    /// Source address as written in required_providers.
     provider: &'static str,
+    /// The version the schema stand-in is installed as: the lowest the folder accepts.
+    stub_version: &'static str,
+    /// The schema the stand-in serves.
+    schema: &'static str,
 }
 
 const AZURE: Target = Target {
     dir: "examples/azure",
     file: "nsg.tf",
     provider: "hashicorp/azurerm",
+    stub_version: "4.0.0",
+    schema: "tests/support/target_schemas/azurerm.json",
 };
 
 const GCP: Target = Target {
     dir: "examples/gcp",
     file: "firewall.tf",
     provider: "hashicorp/google",
+    stub_version: "6.0.0",
+    schema: "tests/support/target_schemas/google.json",
 };
 
 const PANOS: Target = Target {
     dir: "examples/panos",
     file: "policy.tf",
     provider: "PaloAltoNetworks/panos",
+    stub_version: "1.11.0",
+    schema: "tests/support/target_schemas/panos.json",
 };
+
+impl Target {
+    /// The full source address, as Terraform writes it (lower case).
+    fn address(&self) -> String {
+        format!("registry.terraform.io/{}", self.provider.to_lowercase())
+    }
+}
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
@@ -56,22 +82,67 @@ fn run_blocks(target: &Target) -> usize {
         .sum()
 }
 
-/// Runs the example's contract suites without its target file: init must install our
-/// provider only, and every run block must pass.
+/// Runs `terraform init` in a whole copy of `dir` whose CLI configuration offers our
+/// provider only. Configuration loading must succeed; the only errors allowed are that
+/// the providers in `third_party` cannot be found, one each, worded exactly.
+fn loads_as_shipped(dir: &str, third_party: &[&str]) {
+    let ws = Workspace::from_dir(dir);
+    let run = ws.terraform(&["init", "-input=false", "-no-color"]);
+    let stderr = unwrapped(&run.stderr);
+    assert!(
+        !stderr.contains("problems with the configuration"),
+        "{dir} is not a valid configuration:\n{}",
+        run.stderr
+    );
+    assert!(
+        run.stdout.contains("- Installed flowmatrix/panorama v"),
+        "{dir}: init did not get to installing our provider:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    if third_party.is_empty() {
+        assert!(run.ok, "{dir}: init failed:\n{}", run.stderr);
+        return;
+    }
+    assert!(!run.ok, "{dir}: init installed {third_party:?} offline?");
+    for provider in third_party {
+        let message = format!(
+            "Error: Failed to query available provider packages Could not retrieve the list of \
+             available versions for provider {provider}: provider \
+             registry.terraform.io/{provider} was not found in any of the search locations"
+        );
+        assert!(
+            stderr.contains(&message),
+            "{dir}: expected `{message}` in:\n{stderr}"
+        );
+    }
+    assert_eq!(
+        stderr.matches("Error: ").count(),
+        third_party.len(),
+        "{dir}: init failed for more than the providers it cannot install:\n{}",
+        run.stderr
+    );
+}
+
+/// Runs the example's contract suites on a whole copy of the folder, the target provider
+/// being the schema stand-in: init installs both providers, and every run block passes.
 fn contract_holds(target: &Target) {
-    let ws = Workspace::from_dir_without(target.dir, &[target.file]);
-    assert!(!ws.dir.join(target.file).exists());
+    let ws = Workspace::builder()
+        .schema_stub(&target.address(), target.stub_version, target.schema)
+        .build_from_dir(target.dir);
+    assert!(ws.dir.join(target.file).exists(), "the copy is whole");
     ws.init();
     let lock = read(&ws.dir.join(".terraform.lock.hcl"));
     let providers: Vec<&str> = lock
         .lines()
         .filter(|line| line.starts_with("provider "))
         .collect();
-    assert_eq!(
-        providers,
-        ["provider \"registry.terraform.io/flowmatrix/panorama\" {"],
-        "main.tf needs our provider only"
-    );
+    let mut expected = vec![
+        "provider \"registry.terraform.io/flowmatrix/panorama\" {".to_owned(),
+        format!("provider \"{}\" {{", target.address()),
+    ];
+    expected.sort();
+    assert_eq!(providers, expected, "the providers {} requires", target.dir);
 
     let run = ws.terraform(&["test", "-no-color"]);
     assert!(
@@ -89,17 +160,21 @@ fn contract_holds(target: &Target) {
     );
 }
 
-/// The target file declares its provider, reads only locals that main.tf defines, and
-/// never the data source itself.
+/// main.tf declares the target's provider (one `required_providers` per folder); the
+/// target file reads only locals that main.tf defines, and never the data source itself.
 fn target_file_reads_only_locals(target: &Target) {
     let dir = repo().join(target.dir);
     let file = read(&dir.join(target.file));
     let main = read(&dir.join("main.tf"));
     assert!(
-        file.contains(&format!("source  = \"{}\"", target.provider)),
-        "{} requires {}",
-        target.file,
+        main.contains(&format!("source  = \"{}\"", target.provider)),
+        "main.tf requires {}",
         target.provider
+    );
+    assert!(
+        !file.contains("required_providers"),
+        "{}: a folder has one required_providers block, in main.tf",
+        target.file
     );
     assert!(
         !file.contains("data.panorama_flow_matrix"),
@@ -131,6 +206,60 @@ fn target_file_reads_only_locals(target: &Target) {
             target.file
         );
     }
+}
+
+#[test]
+fn azure_loads_as_shipped() {
+    loads_as_shipped(AZURE.dir, &["hashicorp/azurerm"]);
+}
+
+#[test]
+fn gcp_loads_as_shipped() {
+    loads_as_shipped(GCP.dir, &["hashicorp/google"]);
+}
+
+#[test]
+fn panos_loads_as_shipped() {
+    loads_as_shipped(PANOS.dir, &["paloaltonetworks/panos"]);
+}
+
+#[test]
+fn quickstart_and_aws_load_as_shipped() {
+    loads_as_shipped("examples/quickstart", &[]);
+    loads_as_shipped("examples/aws", &["hashicorp/aws"]);
+}
+
+/// Every folder under examples/ is one of the configurations above, a Registry fragment
+/// (provider/, data-sources/) that tests/docs.rs plans with the provider block, or the
+/// command line's estate files (cli/, no Terraform configuration), which tests/cli.rs
+/// checks file by file.
+#[test]
+fn every_example_folder_is_tested_as_shipped() {
+    let mut folders: Vec<String> = std::fs::read_dir(repo().join("examples"))
+        .expect("read examples")
+        .map(|entry| {
+            entry
+                .expect("examples entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    folders.sort();
+    assert_eq!(
+        folders,
+        [
+            "aws",
+            "azure",
+            "cli",
+            "data-sources",
+            "gcp",
+            "panos",
+            "provider",
+            "quickstart"
+        ],
+        "a new example folder needs a loads_as_shipped test"
+    );
 }
 
 #[test]

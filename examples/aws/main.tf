@@ -5,8 +5,9 @@
 # aws_vpc_security_group_egress_rule. Attach each group to its ENI, e.g.
 # aws_security_group.appliance["panorama.primary@eth1"] to the primary's eth1 interface.
 #
-# To plan without an AWS account, add a provider "aws" block with dummy credentials and
-# the skip_* settings in an *_override.tf file, as tests/aws_example.rs does.
+# To plan without an AWS account, add the offline_override.tf the README shows (a provider
+# "aws" block with dummy credentials and the skip_* settings); tests/aws_example.rs plans
+# with exactly that file.
 
 terraform {
   required_version = ">= 1.3"

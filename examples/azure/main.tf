@@ -6,12 +6,10 @@
 # so every group becomes one rule per address family it has peers in: `NAME-v4` at the
 # group's even priority and `NAME-v6` at the odd priority right after it.
 #
-# tests/contract.tftest.hcl checks, with `terraform test` and without the azurerm provider,
-# that these locals keep the limits Azure enforces: names, priorities, ports, one address
-# family per rule.
-#
-# To run the contract: copy this folder without nsg.tf, then run `terraform init` and
-# `terraform test` in the copy (tests/target_examples.rs does exactly that).
+# tests/contract.tftest.hcl checks with `terraform test` that these locals keep the limits
+# Azure enforces. It mocks the azurerm provider (`mock_provider`), so it needs no
+# credentials and creates nothing, but Terraform still loads the provider's schema: run
+# `terraform init` with hashicorp/azurerm installable (or in a mirror), then `terraform test`.
 
 terraform {
   required_version = ">= 1.6"
@@ -19,6 +17,10 @@ terraform {
     panorama = {
       source  = "flowmatrix/panorama"
       version = "~> 0.1"
+    }
+    azurerm = { # used by nsg.tf
+      source  = "hashicorp/azurerm"
+      version = "~> 4.0"
     }
   }
 }

@@ -1,17 +1,6 @@
 # The Azure side: one NSG per appliance interface and one rule per group and address
 # family, all from the locals in main.tf. Associate each NSG with the NIC it is named after
 # (azurerm_network_interface_security_group_association), outside this example.
-#
-# The contract tests run without this file, so they need no azurerm provider.
-
-terraform {
-  required_providers {
-    azurerm = {
-      source  = "hashicorp/azurerm"
-      version = "~> 4.0"
-    }
-  }
-}
 
 # Credentials and subscription come from the environment (ARM_SUBSCRIPTION_ID, az login).
 provider "azurerm" {

@@ -3,17 +3,6 @@
 #
 # GCP allows all egress unless a deny rule says otherwise: the EGRESS rules matter once the
 # appliances' networks deny egress by default (a low-priority deny-all rule).
-#
-# The contract tests run without this file, so they need no google provider.
-
-terraform {
-  required_providers {
-    google = {
-      source  = "hashicorp/google"
-      version = "~> 6.0"
-    }
-  }
-}
 
 # Project and credentials come from the environment (GOOGLE_PROJECT, gcloud auth).
 provider "google" {}

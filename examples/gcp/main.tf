@@ -6,12 +6,10 @@
 # family it has peers in, `NAME-v4` and `NAME-v6`. Rules find their appliance by network
 # tag (one per appliance) and their network interface by VPC network (one per interface).
 #
-# tests/contract.tftest.hcl checks, with `terraform test` and without the google provider,
-# that these locals keep the limits GCP enforces: names, tags, ports, ranges, one IP
-# version per rule.
-#
-# To run the contract: copy this folder without firewall.tf, then run `terraform init` and
-# `terraform test` in the copy (tests/target_examples.rs does exactly that).
+# tests/contract.tftest.hcl checks with `terraform test` that these locals keep the limits
+# GCP enforces. It mocks the google provider (`mock_provider`), so it needs no
+# credentials and creates nothing, but Terraform still loads the provider's schema: run
+# `terraform init` with hashicorp/google installable (or in a mirror), then `terraform test`.
 
 terraform {
   required_version = ">= 1.6"
@@ -19,6 +17,10 @@ terraform {
     panorama = {
       source  = "flowmatrix/panorama"
       version = "~> 0.1"
+    }
+    google = { # used by firewall.tf
+      source  = "hashicorp/google"
+      version = "~> 6.0"
     }
   }
 }

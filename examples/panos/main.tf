@@ -11,11 +11,10 @@
 # declares no addresses would need "any" there: it gets no rule and is listed in
 # output.flows_without_addresses instead.
 #
-# tests/contract.tftest.hcl checks, with `terraform test` and without the panos provider,
-# that these locals keep the limits PAN-OS enforces and cover every flow exactly once.
-#
-# To run the contract: copy this folder without policy.tf, then run `terraform init` and
-# `terraform test` in the copy (tests/target_examples.rs does exactly that).
+# tests/contract.tftest.hcl checks with `terraform test` that these locals keep the limits
+# PAN-OS enforces. It mocks the panos provider (`mock_provider`), so it needs no
+# credentials and creates nothing, but Terraform still loads the provider's schema: run
+# `terraform init` with PaloAltoNetworks/panos installable (or in a mirror), then `terraform test`.
 
 terraform {
   required_version = ">= 1.6"
@@ -23,6 +22,10 @@ terraform {
     panorama = {
       source  = "flowmatrix/panorama"
       version = "~> 0.1"
+    }
+    panos = { # used by policy.tf
+      source  = "PaloAltoNetworks/panos"
+      version = "~> 1.11"
     }
   }
 }

@@ -2,17 +2,6 @@
 # pre-rulebase, all from the locals in main.tf. Written for the PaloAltoNetworks/panos
 # provider 1.11 (the 2.x provider has different resources). Commit on Panorama and push to
 # the device group afterwards, outside Terraform.
-#
-# The contract tests run without this file, so they need no panos provider.
-
-terraform {
-  required_providers {
-    panos = {
-      source  = "PaloAltoNetworks/panos"
-      version = "~> 1.11"
-    }
-  }
-}
 
 # Panorama address and credentials come from the environment (PANOS_HOSTNAME,
 # PANOS_API_KEY or PANOS_USERNAME and PANOS_PASSWORD).

@@ -57,6 +57,17 @@ data "panorama_flow_matrix" "estate" {
   }
 }
 
+output "summary" {
+  description = "The result in one line, with where to read more."
+  value = format(
+    "%d flows (%d ingress and %d egress rules), id %s. One line per flow: `terraform output flows`.",
+    length(data.panorama_flow_matrix.estate.flows),
+    length(data.panorama_flow_matrix.estate.ingress_rules),
+    length(data.panorama_flow_matrix.estate.egress_rules),
+    substr(data.panorama_flow_matrix.estate.id, 0, 12),
+  )
+}
+
 output "flows" {
   description = "Every flow, one line each."
   value = [

@@ -323,7 +323,7 @@ fn nfs_only_on_the_virtual_appliance(config: &EstateConfig, found: &mut Vec<Diag
             Diagnostic::error(
                 nfs_path.clone(),
                 "NFS is for the virtual appliance only",
-                format!("Panorama is an `{model}`: only the Panorama virtual appliance (`vm`) stores logs on an NFS datastore. Remove the `nfs` service{vm}."),
+                format!("Panorama has model `{model}`: only the Panorama virtual appliance (`vm`) stores logs on an NFS datastore. Remove the `nfs` service{vm}."),
             )
             .depends_on(panorama_path().attr("model")),
         );
@@ -337,7 +337,7 @@ fn nfs_only_on_the_virtual_appliance(config: &EstateConfig, found: &mut Vec<Diag
                 Diagnostic::error(
                     nfs_path.attr("include_log_collectors"),
                     "NFS is for the virtual appliance only",
-                    format!("The Log Collector `{}` is an `{model}`: only virtual appliances (`vm`) store logs on an NFS datastore. Leave include_log_collectors off for `nfs`.", echo(name)),
+                    format!("The Log Collector `{}` has model `{model}`: only virtual appliances (`vm`) store logs on an NFS datastore. Leave include_log_collectors off for `nfs`.", echo(name)),
                 )
                 .depends_on(root().attr("log_collectors").key(name).attr("model")),
             );
@@ -449,7 +449,7 @@ fn appliance_interfaces(
                         addresses_path.key(name),
                         "Interface not on this model",
                         format!(
-                            "{who} is an `{model}`, which has no `{interface}`. {}",
+                            "{who} has model `{model}`, which has no `{interface}`. {}",
                             interfaces_of(model)
                         ),
                     )

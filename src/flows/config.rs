@@ -76,7 +76,8 @@ pub struct EstateConfig {
     /// Groups of managed firewalls, keyed by name. A group shares one PAN-OS version and
     /// one log destination.
     pub firewalls: Option<BTreeMap<String, FirewallGroupConfig>>,
-    /// WildFire appliances or appliance clusters managed by Panorama, keyed by name.
+    /// WildFire appliances or appliance clusters managed by Panorama, keyed by name: their
+    /// flows with Panorama only (firewalls submitting samples to WildFire are not covered).
     pub wildfire: Option<BTreeMap<String, WildfireConfig>>,
     /// Declares Cortex Data Lake as a log destination, with its addresses. Cortex Data Lake
     /// is in use when this is declared or any firewall group sets `cortex_data_lake = true`.

@@ -76,7 +76,9 @@ pub struct FlowMatrix {
 /// One allowed connection: the source opens it to the destination.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Flow {
-    /// Stable key: source, destination, destination interface, protocol and ports.
+    /// Stable key `SOURCE>DESTINATION:PROTOCOL:PORTS`, each endpoint with `@INTERFACE`
+    /// when it has one, e.g. `log_collector.lc-1@mgt>panorama.pan-a@mgt:tcp:3978` or
+    /// `firewall.legacy-dc>panorama.primary@eth1:tcp:3978`.
     pub key: String,
     /// Initiating endpoint, e.g. `firewall.branches`.
     pub source: String,
@@ -113,7 +115,10 @@ pub struct Flow {
     /// `device-management`, `log-forwarding`, `updates`, `log-distribution`, `cortex`, or
     /// the service key such as `syslog`).
     pub purpose: String,
-    /// One sentence on why the flow exists, with the versions or condition behind it.
+    /// One sentence on why the flow exists, with the versions or condition behind it,
+    /// ending with a tag for the row of the flow catalog that requires it: `[FW-LOG-LC]`,
+    /// `[HA-CLEAR]`, or `[service.KEY]` for a declared service. A flow several rows
+    /// require has one sentence each.
     pub description: String,
 }
 

@@ -278,9 +278,14 @@ impl Parser<'_> {
             (
                 "Transport not accepted",
                 format!(
-                    "`{}` has fixed protocols; only {} take a transport.",
+                    "`{}` has fixed protocols; only {} {} a transport.",
                     service.key,
-                    with_transports.join(", ")
+                    with_transports.join(", "),
+                    if with_transports.len() == 1 {
+                        "takes"
+                    } else {
+                        "take"
+                    }
                 ),
             )
         } else {

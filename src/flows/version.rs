@@ -171,6 +171,15 @@ impl FromStr for Version {
     type Err = VersionError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
+        // "PAN-OS 9.1", "v10.2", "10.2 (lab)": name the real mistake, not its side effects
+        // (the `-` of PAN-OS read as a hotfix suffix).
+        let words =
+            !text.starts_with(|c: char| c.is_ascii_digit()) || text.contains(char::is_whitespace);
+        if words && text.contains(|c: char| c.is_ascii_digit()) {
+            return Err(VersionError {
+                reason: "write only the release number, such as `9.1`, without a product name or other words".into(),
+            });
+        }
         let (release, hotfix) = match text.split_once('-') {
             Some((release, suffix)) => {
                 let digits = suffix.strip_prefix('h').ok_or_else(|| VersionError {
@@ -214,6 +223,21 @@ impl FromStr for Version {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_product_name_or_words_ask_for_the_release_number_alone() {
+        for text in ["PAN-OS 9.1", "v10.2", "10.2 (lab)", "Panorama 10.1.4-h2"] {
+            let error = text.parse::<Version>().unwrap_err();
+            assert!(
+                error
+                    .reason
+                    .starts_with("write only the release number, such as `9.1`"),
+                "{text}: {error}"
+            );
+        }
+        let error = "10.x".parse::<Version>().unwrap_err();
+        assert_eq!(error.reason, "the minor number `x` is not a whole number");
+    }
 
     #[test]
     fn parses_the_documented_forms() {

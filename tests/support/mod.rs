@@ -3,12 +3,16 @@
 //! Every workspace gets its own filesystem mirror holding the provider under test (or uses
 //! a mirror the test built, such as release artefacts) and a CLI configuration of its own
 //! (`TF_CLI_CONFIG_FILE`), so the user's files are never read. [`Builder`] adds other
-//! providers' filesystem mirrors to it.
+//! providers' filesystem mirrors to it, or a schema-only stand-in for a provider that
+//! cannot be installed offline. [`aws_mirror`] decides whether the tests that need the
+//! real `hashicorp/aws` run, skip or fail.
 
 #![allow(dead_code)]
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::Once;
 
 /// Provider version, as in Cargo.toml.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -119,11 +123,74 @@ fn copy_dir(from: &Path, to: &Path, leave_out: &[&str]) {
     }
 }
 
+/// The `hashicorp/aws` release the AWS example is tested with.
+pub const AWS_VERSION: &str = "5.100.0";
+
+/// The `hashicorp/aws` source address.
+pub const AWS: &str = "registry.terraform.io/hashicorp/aws";
+
+/// Whether `CI` says this is a CI run (`CI=true`, as CI services set it).
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "0" && !v.eq_ignore_ascii_case("false"))
+}
+
+/// The filesystem mirror holding `hashicorp/aws` [`AWS_VERSION`]: `PANORAMA_AWS_MIRROR`,
+/// else `/opt/tf-plugins`. Without one, a CI run fails here, naming the missing directory;
+/// any other run gets `None` (the caller returns early, skipping its test) and one line on
+/// standard error, once per test binary, saying what is skipped and how to enable it.
+pub fn aws_mirror(what: &str) -> Option<PathBuf> {
+    let (mirror, named) = match std::env::var_os("PANORAMA_AWS_MIRROR") {
+        Some(path) => (PathBuf::from(path), "PANORAMA_AWS_MIRROR"),
+        None => (PathBuf::from("/opt/tf-plugins"), "the default mirror"),
+    };
+    // Unpacked layout (AWS/VERSION/OS_ARCH/) or the packed one `terraform providers mirror`
+    // writes (AWS/terraform-provider-aws_VERSION_OS_ARCH.zip).
+    let package = mirror.join(AWS).join(AWS_VERSION);
+    let zip = mirror.join(AWS).join(format!(
+        "terraform-provider-aws_{AWS_VERSION}_{}.zip",
+        platform()
+    ));
+    if package.join(platform()).is_dir() || zip.is_file() {
+        return Some(mirror);
+    }
+    let how = format!(
+        "enable with `terraform providers mirror DIR` in a folder requiring hashicorp/aws \
+         {AWS_VERSION}, then PANORAMA_AWS_MIRROR=DIR"
+    );
+    assert!(
+        !in_ci(),
+        "CI=true but {} ({named}) does not exist: the {what} needs hashicorp/aws {AWS_VERSION} \
+         in a filesystem mirror; {how}",
+        package.display()
+    );
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Straight to stderr: the test harness captures eprintln! of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED: the {what} (no hashicorp/aws {AWS_VERSION} at {}); {how}",
+            package.display()
+        );
+    });
+    None
+}
+
+/// A schema-only stand-in for a provider no test can install offline: the
+/// `schema-stub-provider` binary (tests/support/schema_stub.rs) serving `schema` (a file
+/// in the format of `terraform providers schema -json`) as `source` at `version`.
+struct Stub {
+    source: String,
+    version: String,
+    schema: PathBuf,
+}
+
 /// Builds a workspace whose CLI configuration also installs other providers from existing
-/// filesystem mirrors (our provider always comes from the workspace's own mirror).
+/// filesystem mirrors or as schema stand-ins (our provider always comes from the
+/// workspace's own mirror).
 #[derive(Default)]
 pub struct Builder {
     mirrors: Vec<(PathBuf, String)>,
+    stubs: Vec<Stub>,
     env_remove: Vec<String>,
 }
 
@@ -138,6 +205,21 @@ impl Builder {
             path.display()
         );
         self.mirrors.push((path, provider.to_owned()));
+        self
+    }
+
+    /// Installs a schema-only stand-in as `source` (e.g. `registry.terraform.io/hashicorp/azurerm`)
+    /// `version`, serving the schema in `schema` (relative to the repository root). It
+    /// answers schema and validation calls only, so configurations that use it must be
+    /// run with `mock_provider` (terraform test).
+    pub fn schema_stub(mut self, source: &str, version: &str, schema: &str) -> Self {
+        let schema = repo().join(schema);
+        assert!(schema.is_file(), "no schema file {}", schema.display());
+        self.stubs.push(Stub {
+            source: source.to_owned(),
+            version: version.to_owned(),
+            schema,
+        });
         self
     }
 
@@ -206,6 +288,22 @@ impl Workspace {
                 binary.display()
             )
         });
+        let mut options = options;
+        if !options.stubs.is_empty() {
+            let stubs = temp.path().join("stubs");
+            for stub in std::mem::take(&mut options.stubs) {
+                let name = stub.source.rsplit('/').next().unwrap_or_default();
+                let dir = stubs.join(format!("{}/{}/{}", stub.source, stub.version, platform()));
+                std::fs::create_dir_all(&dir).expect("create stub mirror");
+                std::fs::copy(
+                    env!("CARGO_BIN_EXE_schema-stub-provider"),
+                    dir.join(format!("terraform-provider-{name}_v{}", stub.version)),
+                )
+                .expect("copy the schema stub");
+                std::fs::copy(&stub.schema, dir.join("schema.json")).expect("copy stub schema");
+                options.mirrors.push((stubs.clone(), stub.source));
+            }
+        }
         Workspace::using_mirror(temp, &mirror, options, "")
     }
 
@@ -255,10 +353,33 @@ impl Workspace {
         }
     }
 
+    /// `program` to run in the workspace with the workspace's Terraform environment (its
+    /// CLI configuration, no checkpoint calls, no colour).
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut command = Command::new(program);
+        for name in &self.env_remove {
+            command.env_remove(name);
+        }
+        command
+            .current_dir(&self.dir)
+            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
+            .env("CHECKPOINT_DISABLE", "1")
+            .env("TF_IN_AUTOMATION", "1")
+            .env("NO_COLOR", "1")
+            .env_remove("TF_LOG")
+            .env_remove("TF_PLUGIN_CACHE_DIR");
+        command
+    }
+
+    /// Replaces the workspace's CLI configuration with `text`.
+    pub fn set_cli_config(&self, text: &str) {
+        std::fs::write(&self.cli_config, text).expect("write CLI config");
+    }
+
     /// Runs `terraform ARGS` in the workspace.
     pub fn terraform(&self, args: &[&str]) -> Run {
-        self.command(args)
-            .env_remove("TF_LOG")
+        self.command("terraform")
+            .args(args)
             .output()
             .expect("run terraform (is it on PATH?)")
             .into()
@@ -267,27 +388,12 @@ impl Workspace {
     /// Runs `terraform ARGS` with Terraform's trace log on standard error, which names
     /// every call Terraform makes to a provider (`GRPCProvider.v6: CallFunction=NAME`).
     pub fn terraform_traced(&self, args: &[&str]) -> Run {
-        self.command(args)
+        self.command("terraform")
+            .args(args)
             .env("TF_LOG", "trace")
             .output()
             .expect("run terraform (is it on PATH?)")
             .into()
-    }
-
-    fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("terraform");
-        for name in &self.env_remove {
-            command.env_remove(name);
-        }
-        command
-            .args(args)
-            .current_dir(&self.dir)
-            .env("TF_CLI_CONFIG_FILE", &self.cli_config)
-            .env("CHECKPOINT_DISABLE", "1")
-            .env("TF_IN_AUTOMATION", "1")
-            .env("NO_COLOR", "1")
-            .env_remove("TF_PLUGIN_CACHE_DIR");
-        command
     }
 
     /// `terraform init`, which must succeed.
