@@ -7,36 +7,31 @@ mod support;
 
 use support::{unwrapped, Workspace, HEADER};
 
-/// The quickstart estate (examples/quickstart) with services and named addresses.
+/// An HA pair with a dual-stack MGT, a Log Collector on eth1, and firewall groups that
+/// name their addresses or list them, with services.
 const ESTATE: &str = r#"
 locals {
   estate = {
     panorama = {
-      version         = "10.2.4"
-      model           = "m-600"
-      collector_group = "east"
-      interfaces      = { log_collection = "eth1", collector_group = "eth2" }
+      version         = "11.1.4"
+      model           = "m-700"
+      collector_group = "west"
+      interfaces      = { log_collection = "eth1" }
       nodes = {
-        primary   = { addresses = { mgt = ["10.0.0.10", "2001:db8::10"], eth1 = ["10.0.1.10"], eth2 = ["10.0.2.10"] } }
-        secondary = { addresses = { mgt = ["10.0.0.11"], eth1 = ["10.0.1.11"], eth2 = ["10.0.2.11"] } }
+        a = { addresses = { mgt = ["10.8.0.10", "2001:db8:8::10"], eth1 = ["10.8.1.10"] } }
+        b = { addresses = { mgt = ["10.8.0.11"], eth1 = ["10.8.1.11"] } }
       }
     }
     log_collectors = {
-      lc-east-1 = {
-        version         = "10.2.4"
-        collector_group = "east"
-        model           = "m-600"
-        interfaces      = { log_collection = "eth1", collector_group = "eth2" }
-        addresses       = { mgt = ["10.1.0.5"], eth1 = ["10.1.1.5"], eth2 = ["10.1.2.5"] }
-      }
+      lc-west = { version = "11.1", collector_group = "west", addresses = { mgt = ["10.9.0.5"] } }
     }
     firewalls = {
-      branches  = { version = "10.1", addresses = { east = "10.20.0.0/16", west = "10.21.0.0/16" }, collector_group = "east" }
-      legacy-dc = { version = "7.1.10", addresses = ["10.30.0.0/24", "2001:db8:30::/64"] }
+      shops = { version = "11.1", addresses = { north = "10.60.0.0/16", south = "10.61.0.0/16" }, collector_group = "west" }
+      depot = { version = "9.1", addresses = ["10.70.0.0/24", "2001:db8:70::/64"] }
     }
     services = {
-      admin  = { addresses = ["192.0.2.0/24"] }
-      syslog = { addresses = ["10.9.0.5"], transport = "ssl", include_log_collectors = true }
+      admin  = { addresses = ["198.51.100.0/24"] }
+      syslog = { addresses = ["10.9.9.5"], transport = "tcp", include_log_collectors = true }
     }
   }
 }
@@ -77,7 +72,7 @@ output "data_source" {{
     assert!(rules.len() > 20, "{}", rules.len());
     assert!(rules
         .iter()
-        .any(|r| r["key"] == "firewall.branches>panorama.primary@eth1:tcp:3978#west"));
+        .any(|r| r["key"] == "firewall.shops>panorama.a@eth1:tcp:3978#south"));
 }
 
 #[test]
