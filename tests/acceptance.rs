@@ -145,17 +145,23 @@ fn quickstart_script_shows_the_result_once() {
     assert!(lines.len() < 100, "{} lines", lines.len());
 }
 
-#[test]
-fn terraform_test_suites_pass() {
-    let ws = Workspace::from_dir("acceptance-tests/flow_matrix");
+/// `terraform test` in a copy of the folder `dir`, which must pass.
+fn suites_pass(dir: &str) -> support::Run {
+    let ws = Workspace::from_dir(dir);
     ws.init();
     let run = ws.terraform(&["test", "-no-color"]);
     assert!(
         run.ok,
-        "terraform test failed:\n{}\n{}",
+        "terraform test failed in {dir}:\n{}\n{}",
         run.stdout, run.stderr
     );
     assert!(run.stdout.contains("0 failed"), "{}", run.stdout);
+    run
+}
+
+#[test]
+fn terraform_test_suites_pass() {
+    let run = suites_pass("acceptance-tests/flow_matrix");
     for refused in [
         "a_firewall_newer_than_panorama_is_refused",
         "wildfire_before_8_0_1_is_refused",
@@ -219,6 +225,16 @@ fn the_refusal_pattern_tells_refused_from_accepted() {
             "The checkable object, check.estate, was expected to report an error but did not."
         ),
         "{out}"
+    );
+}
+
+#[test]
+fn terraform_test_suites_with_the_functions_pass() {
+    let run = suites_pass("acceptance-tests/function");
+    assert!(
+        run.stdout.contains("Success! 4 passed, 0 failed."),
+        "{}",
+        run.stdout
     );
 }
 

@@ -1,7 +1,8 @@
-//! `examples/aws` planned offline by the real `hashicorp/aws` provider, installed from the
-//! filesystem mirror that [`support::aws_mirror`] finds (`PANORAMA_AWS_MIRROR`, default
-//! `/opt/tf-plugins`); without one these tests skip, or fail under `CI=true`. The plan
-//! uses the offline override the README documents, read from the README itself.
+//! `examples/aws` and `examples/aws-same-plan` planned offline by the real `hashicorp/aws`
+//! provider, installed from the filesystem mirror that [`support::aws_mirror`] finds
+//! (`PANORAMA_AWS_MIRROR`, default `/opt/tf-plugins`); without one these tests skip, or
+//! fail under `CI=true`. The plans use the offline override the README documents, read
+//! from the README itself.
 
 mod support;
 
@@ -49,13 +50,21 @@ fn aws_safe(text: &str) -> bool {
 /// A workspace holding examples/aws and the README's offline override, initialised; `None`
 /// (the test skips) without an AWS mirror outside CI.
 fn aws_example() -> Option<Workspace> {
-    let mirror =
-        aws_mirror("plan of examples/aws against the real hashicorp/aws (tests/aws_example.rs)")?;
+    example(
+        "examples/aws",
+        "plan of examples/aws against the real hashicorp/aws (tests/aws_example.rs)",
+    )
+}
+
+/// A workspace holding the example in `dir` and the README's offline override,
+/// initialised; `None` (the test doing `what` skips) without an AWS mirror outside CI.
+fn example(dir: &str, what: &str) -> Option<Workspace> {
+    let mirror = aws_mirror(what)?;
     let ws = Workspace::builder()
         .mirror(mirror, AWS)
         // A profile named in the environment but absent from ~/.aws fails the plan.
         .env_remove("AWS_PROFILE")
-        .build_from_dir("examples/aws");
+        .build_from_dir(dir);
     std::fs::write(ws.dir.join("offline_override.tf"), offline_override()).expect("write override");
     ws.init();
     let lock = std::fs::read_to_string(ws.dir.join(".terraform.lock.hcl")).expect("lock file");
@@ -189,7 +198,8 @@ fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
 
     // Known rules: HA sync into the primary's MGT, and legacy-dc's IPv6 network into the
     // dual-stack primary only (the secondary's MGT has no IPv6 address to pair with).
-    let ha = planned_ingress["panorama.secondary@mgt>panorama.primary@mgt:tcp:28260:10.0.0.11/32"];
+    // The secondary declares one MGT address: its rule is keyed by the flow alone.
+    let ha = planned_ingress["panorama.secondary@mgt>panorama.primary@mgt:tcp:28260"];
     println!("{}", serde_json::to_string_pretty(ha).unwrap_or_default());
     assert_eq!(
         (&ha["ip_protocol"], &ha["from_port"], &ha["to_port"]),
@@ -197,11 +207,25 @@ fn the_aws_example_plans_one_aws_rule_per_flow_rule() {
     );
     assert_eq!(ha["cidr_ipv4"], "10.0.0.11/32");
     assert_eq!(ha["description"], "ha-sync from panorama.secondary");
-    let v6 = planned_ingress["firewall.legacy-dc>panorama.primary@mgt:tcp:3978:2001:db8:30::/64"];
-    assert_eq!(v6["cidr_ipv6"], "2001:db8:30::/64");
+    // legacy-dc lists two networks: its rules add a digest of the network to the flow key.
+    let legacy = |to: &str| -> Vec<(&&str, &&Value)> {
+        let flow = format!("firewall.legacy-dc>{to}:tcp:3978#");
+        planned_ingress
+            .iter()
+            .filter(|(key, _)| key.starts_with(&flow))
+            .collect()
+    };
+    let primary = legacy("panorama.primary@mgt");
+    assert_eq!(primary.len(), 2, "{primary:?}");
+    let v6 = primary
+        .iter()
+        .find(|(_, rule)| rule["cidr_ipv6"] == "2001:db8:30::/64")
+        .map(|(_, rule)| rule)
+        .expect("the IPv6 rule on the dual-stack primary");
     assert_eq!(v6["cidr_ipv4"], Value::Null);
-    assert!(!planned_ingress
-        .contains_key("firewall.legacy-dc>panorama.secondary@mgt:tcp:3978:2001:db8:30::/64"));
+    let secondary = legacy("panorama.secondary@mgt");
+    assert_eq!(secondary.len(), 1, "the IPv4-only secondary: {secondary:?}");
+    assert_eq!(secondary[0].1["cidr_ipv4"], "10.30.0.0/24");
 
     // One security group per appliance interface; none for the firewall groups.
     let groups = planned(&plan, "aws_security_group");
@@ -275,4 +299,138 @@ fn an_estate_over_the_aws_rule_quota_fails_to_plan_with_advice() {
     let mut raised = plan.to_vec();
     raised.push("-var=max_rules_per_security_group=100");
     ws.terraform(&raised).expect_ok("plan with a raised quota");
+}
+
+/// The planned instances of resource `kind` whose attribute `attribute` is known only
+/// after apply, by `for_each` key.
+fn unknown_in_plan<'a>(plan: &'a Value, kind: &str, attribute: &str) -> BTreeSet<&'a str> {
+    let changes = plan["resource_changes"]
+        .as_array()
+        .expect("resource_changes");
+    changes
+        .iter()
+        .filter(|c| c["type"] == kind && c["change"]["after_unknown"][attribute] == json!(true))
+        .filter_map(|c| c["index"].as_str())
+        .collect()
+}
+
+/// The resource block of a human-readable plan that creates `address`.
+fn planned_block<'p>(plan: &'p str, address: &str) -> &'p str {
+    let start = plan
+        .find(&format!("  # {address} will be created"))
+        .unwrap_or_else(|| panic!("{address} is not planned:\n{plan}"));
+    let end = plan[start..]
+        .find("\n    }\n")
+        .map_or(plan.len(), |end| start + end + 7);
+    &plan[start..end]
+}
+
+#[test]
+fn the_same_plan_example_plans_every_rule_before_the_addresses_are_known() {
+    let what =
+        "plan of examples/aws-same-plan against the real hashicorp/aws (tests/aws_example.rs)";
+    let Some(ws) = example("examples/aws-same-plan", what) else {
+        return;
+    };
+    ws.terraform(&["fmt", "-check", "-recursive", "-diff", "-no-color"])
+        .expect_ok("fmt -check");
+    ws.terraform(&["validate", "-no-color"])
+        .expect_ok("validate");
+    let human = ws
+        .terraform(&["plan", "-input=false", "-no-color", "-out=plan.tfplan"])
+        .expect_ok("plan");
+    let show = ws
+        .terraform(&["show", "-json", "plan.tfplan"])
+        .expect_ok("show");
+    let plan: Value = serde_json::from_str(&show.stdout).expect("plan JSON");
+
+    // The interfaces' addresses are chosen by AWS at apply.
+    for name in ["panorama_mgt", "log_collector_mgt"] {
+        let change = plan["resource_changes"]
+            .as_array()
+            .and_then(|cs| {
+                cs.iter()
+                    .find(|c| c["address"] == format!("aws_network_interface.{name}"))
+            })
+            .unwrap_or_else(|| panic!("aws_network_interface.{name} planned"));
+        assert_eq!(
+            change["change"]["after_unknown"]["private_ip"],
+            json!(true),
+            "{name}"
+        );
+    }
+
+    // Yet every rule is planned under its known key: exactly the keys the function gave.
+    let keys = &plan["planned_values"]["outputs"]["rule_keys"]["value"];
+    for (kind, direction) in [
+        ("aws_vpc_security_group_ingress_rule", "ingress"),
+        ("aws_vpc_security_group_egress_rule", "egress"),
+    ] {
+        let planned: BTreeSet<&str> = planned(&plan, kind).into_keys().collect();
+        let expected: BTreeSet<&str> = keys[direction]
+            .as_array()
+            .expect("known keys")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert_eq!(planned, expected, "{direction}");
+        assert!(planned.len() >= 10, "{direction}: {planned:?}");
+    }
+    let ingress = planned(&plan, "aws_vpc_security_group_ingress_rule");
+    // A rule whose peer is one of the new interfaces: CIDRs known after apply.
+    let unknown = unknown_in_plan(&plan, "aws_vpc_security_group_ingress_rule", "cidr_ipv4");
+    let from_lc = "log_collector.lc-1@mgt>panorama.primary@mgt:tcp:3978";
+    assert!(unknown.contains(from_lc), "{unknown:?}");
+    assert_eq!(ingress[from_lc]["from_port"], 3978);
+    assert_eq!(
+        ingress[from_lc]["description"],
+        "device-management,log-distribution from log_collector.lc-1"
+    );
+    // A rule whose peer is known: planned whole.
+    let from_branches = "firewall.branches>panorama.primary@mgt:tcp:3978";
+    assert!(!unknown.contains(from_branches));
+    assert_eq!(ingress[from_branches]["cidr_ipv4"], "10.20.0.0/16");
+    // Named addresses key their rules by name.
+    assert_eq!(
+        ingress["firewall.stores>panorama.primary@mgt:tcp:3978#west"]["cidr_ipv4"],
+        "10.31.0.0/16"
+    );
+
+    let groups: BTreeSet<&str> = planned(&plan, "aws_security_group").into_keys().collect();
+    assert_eq!(
+        groups,
+        BTreeSet::from(["log_collector.lc-1@mgt", "panorama.primary@mgt"])
+    );
+
+    let summary = human
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("Plan: "))
+        .expect("a plan summary");
+    println!("{summary}");
+    for address in [
+        format!("aws_vpc_security_group_ingress_rule.flow[\"{from_lc}\"]"),
+        format!("aws_vpc_security_group_ingress_rule.flow[\"{from_branches}\"]"),
+    ] {
+        println!("{}", planned_block(&human.stdout, &address));
+    }
+    assert!(planned_block(
+        &human.stdout,
+        &format!("aws_vpc_security_group_ingress_rule.flow[\"{from_lc}\"]")
+    )
+    .contains("cidr_ipv4              = (known after apply)"));
+}
+
+#[test]
+fn the_same_plan_example_passes_its_mock_provider_suite() {
+    let what = "terraform test of examples/aws-same-plan with mock_provider \"aws\" (tests/aws_example.rs)";
+    let Some(ws) = example("examples/aws-same-plan", what) else {
+        return;
+    };
+    let run = ws.terraform(&["test", "-no-color"]).expect_ok("test");
+    assert!(
+        run.stdout.contains("Success! 4 passed, 0 failed."),
+        "{}",
+        run.stdout
+    );
 }

@@ -139,8 +139,8 @@ async fn the_read_request_is_what_the_provider_reads() {
 
 /// The module's rules and the provider's firewall -> Panorama ingress rules for the
 /// generated estate, and for the same estate with every Panorama function on `mgt` (so
-/// management and logs share a rule), a host address among a group's CIDRs and releases
-/// either side of 8.0.
+/// management and logs share a rule), a host address among a group's CIDRs, a group with
+/// one address (its rules keyed by the flow key alone) and releases either side of 8.0.
 #[test]
 fn the_hcl_module_computes_the_providers_firewall_to_panorama_rules() {
     let generated = estate::estate(&Shape::groups(9)).expect("fits");
@@ -153,6 +153,7 @@ fn the_hcl_module_computes_the_providers_firewall_to_panorama_rules() {
         .as_array_mut()
         .expect("a list")
         .push(json!("10.9.9.9"));
+    on_mgt["firewalls"]["fw-00003"]["addresses"] = json!(["10.9.9.3"]);
     // The first release with the updates flow, and the last without.
     on_mgt["firewalls"]["fw-00001"]["version"] = json!("8.0");
     on_mgt["firewalls"]["fw-00002"]["version"] = json!("7.1.9");
@@ -228,5 +229,12 @@ output "module_{estate}" {{
                 && rule["cidr_ipv4"] == "10.9.9.9/32"
         }),
         "management and logs on one interface share a rule: {merged}"
+    );
+    assert!(
+        merged.as_array().expect("a list").iter().any(|rule| {
+            rule["key"] == "firewall.fw-00003>panorama.primary@mgt:tcp:3978"
+                && rule["cidr_ipv4"] == "10.9.9.3/32"
+        }),
+        "a group's only address keys its rules by the flow key: {merged}"
     );
 }

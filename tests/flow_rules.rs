@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use panorama_provider::flows::{self, config::EstateConfig, Flow};
+use panorama_provider::flows::{self, config::EstateConfig, Flow, Known};
 use serde_json::{json, Value};
 
 /// One release per band: 5.0, 5.1, 6.x-7.x, 8.x and later.
@@ -570,9 +570,15 @@ fn cortex_data_lake_through_a_group_only_has_no_addresses_and_a_warning() {
         3,
         "444 from Panorama, 3978 from each group"
     );
-    assert!(to_cortex.iter().all(|f| f.destination_addresses.is_empty()));
+    assert!(to_cortex
+        .iter()
+        .all(|f| f.destination_addresses == Known::Value(vec![])));
     assert!(
-        m.egress_rules.iter().all(|r| r.peer != "cortex_data_lake"),
+        m.egress_rules
+            .value()
+            .expect("known")
+            .iter()
+            .all(|r| r.peer != "cortex_data_lake"),
         "no rule without an address"
     );
 }
@@ -617,20 +623,21 @@ fn interfaces_decide_the_addresses() {
             .find(|f| f.key == key)
             .unwrap_or_else(|| panic!("no {key}"))
     };
+    let cidrs = |list: &[&str]| Known::Value(list.iter().map(|c| c.to_string()).collect());
     assert_eq!(
         find("firewall.fw>panorama.p@mgt:tcp:3978").destination_addresses,
-        ["10.0.0.1/32"]
+        cidrs(&["10.0.0.1/32"])
     );
     assert_eq!(
         find("firewall.fw>panorama.p@eth1:tcp:3978").destination_addresses,
-        ["10.0.1.1/32"]
+        cidrs(&["10.0.1.1/32"])
     );
     let updates = find("firewall.fw>panorama.p@eth3:tcp:28443");
-    assert_eq!(updates.destination_addresses, ["2001:db8::3/128"]);
+    assert_eq!(updates.destination_addresses, cidrs(&["2001:db8::3/128"]));
     assert_eq!(updates.destination_interface.as_deref(), Some("eth3"));
     assert_eq!(
         updates.source_addresses,
-        ["10.8.0.0/16", "10.9.0.0/16"],
+        cidrs(&["10.8.0.0/16", "10.9.0.0/16"]),
         "sorted and deduplicated"
     );
 }

@@ -5,6 +5,11 @@
 //! compute, with unique sorted keys, byte-identical outputs run after run, stable keys when
 //! an unrelated appliance is added, and AWS-safe rule descriptions. Arbitrary strings and
 //! numbers in every attribute must never panic: the engine answers with diagnostics.
+//! Through the provider's RPC handlers, the function `flow_matrix` returns what the data
+//! source reads, and what it knows at plan time with addresses unknown is what apply
+//! computes.
+
+mod wire;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,8 +23,9 @@ use panorama_provider::flows::{
     },
     input::{Input, Number},
     schema::{self, Field, Shape},
-    views, FlowMatrix, Path, Step,
+    views, FlowMatrix, Known, Path, Step,
 };
+use panorama_provider::tfproto as wire_value;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
@@ -403,6 +409,11 @@ fn estate(raw: &Raw) -> Value {
     })
 }
 
+/// An output of a wholly known estate, which is always known.
+fn known<T>(value: &Known<T>) -> &T {
+    value.value().expect("known for a wholly known estate")
+}
+
 fn compute(estate: &Value) -> FlowMatrix {
     let config: EstateConfig =
         serde_json::from_value(estate.clone()).expect("generated estate fits the schema");
@@ -446,11 +457,10 @@ fn assert_rules_a_cloud_accepts(m: &FlowMatrix) {
     let flows: BTreeMap<&str, &flows::Flow> = m.flows.iter().map(|f| (f.key.as_str(), f)).collect();
     for (direction, rules) in [("ingress", &m.ingress_rules), ("egress", &m.egress_rules)] {
         let mut targets = BTreeSet::new();
-        for r in rules {
-            let cidr = r
-                .cidr_ipv4
+        for r in known(rules) {
+            let cidr = known(&r.cidr_ipv4)
                 .as_deref()
-                .or(r.cidr_ipv6.as_deref())
+                .or(known(&r.cidr_ipv6).as_deref())
                 .unwrap_or_default();
             let target = (
                 &r.appliance,
@@ -467,14 +477,32 @@ fn assert_rules_a_cloud_accepts(m: &FlowMatrix) {
                 r.key
             );
             assert_eq!(r.flow_keys.first(), Some(&r.flow_key), "{}", r.key);
-            assert_eq!(r.key, format!("{}:{cidr}", r.flow_key));
+            // The generated estates name the addresses of half the firewall groups (`a0`,
+            // `a1`...) and list the others: the flow key alone for a list of one, else `#`
+            // and the name, or 12 hex digits of the address; never the address itself.
+            let suffix = r.key.strip_prefix(r.flow_key.as_str()).unwrap_or("?");
+            let label = suffix.strip_prefix('#').unwrap_or("?");
+            let digest = label.len() == 12 && label.bytes().all(|b| b.is_ascii_hexdigit());
+            let name = label.starts_with('a') && label[1..].parse::<usize>().is_ok();
+            assert!(
+                suffix.is_empty() || digest || name,
+                "{}: key of a rule of {}",
+                r.key,
+                r.flow_key
+            );
             for key in &r.flow_keys {
                 let flow = flows
                     .get(key.as_str())
                     .unwrap_or_else(|| panic!("no flow {key}"));
                 let (appliance, peer) = match direction {
-                    "ingress" => (&flow.destination_addresses, &flow.source_addresses),
-                    _ => (&flow.source_addresses, &flow.destination_addresses),
+                    "ingress" => (
+                        known(&flow.destination_addresses),
+                        known(&flow.source_addresses),
+                    ),
+                    _ => (
+                        known(&flow.source_addresses),
+                        known(&flow.destination_addresses),
+                    ),
                 };
                 assert!(
                     peer.iter().any(|p| p == cidr),
@@ -522,7 +550,7 @@ fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
         );
         assert!(!g.ports.is_empty() && !g.peers.is_empty());
         for port in &g.ports {
-            for cidr in g.cidrs_ipv4.iter().chain(&g.cidrs_ipv6) {
+            for cidr in known(&g.cidrs_ipv4).iter().chain(known(&g.cidrs_ipv6)) {
                 let side = (
                     g.appliance.clone(),
                     g.interface.clone(),
@@ -532,11 +560,10 @@ fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
             }
         }
     }
-    let rules = m
-        .ingress_rules
+    let rules = known(&m.ingress_rules)
         .iter()
         .map(|r| ("ingress", r))
-        .chain(m.egress_rules.iter().map(|r| ("egress", r)));
+        .chain(known(&m.egress_rules).iter().map(|r| ("egress", r)));
     let from_rules: BTreeSet<_> = rules
         .map(|(direction, r)| {
             let port = if r.from_port == r.to_port {
@@ -544,10 +571,9 @@ fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
             } else {
                 format!("{}-{}", r.from_port, r.to_port)
             };
-            let cidr = r
-                .cidr_ipv4
+            let cidr = known(&r.cidr_ipv4)
                 .clone()
-                .or(r.cidr_ipv6.clone())
+                .or(known(&r.cidr_ipv6).clone())
                 .unwrap_or_default();
             let side = (
                 r.appliance.clone(),
@@ -582,10 +608,12 @@ fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
         .flows
         .iter()
         .filter(|f| {
+            let (source, destination) =
+                (known(&f.source_addresses), known(&f.destination_addresses));
             if appliance(&f.destination_kind) {
-                paired(&f.source_addresses, &f.destination_addresses)
+                paired(source, destination)
             } else {
-                paired(&f.destination_addresses, &f.source_addresses)
+                paired(destination, source)
             }
         })
         .map(|f| f.key.as_str())
@@ -601,17 +629,17 @@ proptest! {
         let estate = estate(&raw);
         let m = compute(&estate);
         assert_sorted_unique("flows", m.flows.iter().map(|f| f.key.as_str()));
-        assert_sorted_unique("ingress_rules", m.ingress_rules.iter().map(|r| r.key.as_str()));
-        assert_sorted_unique("egress_rules", m.egress_rules.iter().map(|r| r.key.as_str()));
+        assert_sorted_unique("ingress_rules", known(&m.ingress_rules).iter().map(|r| r.key.as_str()));
+        assert_sorted_unique("egress_rules", known(&m.egress_rules).iter().map(|r| r.key.as_str()));
         let again = compute(&estate);
         prop_assert_eq!(
             serde_json::to_string(&m).expect("serialises"),
             serde_json::to_string(&again).expect("serialises")
         );
-        for rule in m.ingress_rules.iter().chain(&m.egress_rules) {
+        for rule in known(&m.ingress_rules).iter().chain(known(&m.egress_rules)) {
             prop_assert!(rule.description.chars().count() <= views::MAX_DESCRIPTION, "{}", rule.description);
             prop_assert!(rule.description.chars().all(views::is_description_char), "{}", rule.description);
-            prop_assert!(rule.cidr_ipv4.is_some() != rule.cidr_ipv6.is_some());
+            prop_assert!(known(&rule.cidr_ipv4).is_some() != known(&rule.cidr_ipv6).is_some());
             prop_assert!(rule.from_port <= rule.to_port);
         }
         for flow in &m.flows {
@@ -619,7 +647,7 @@ proptest! {
         }
         assert_rules_a_cloud_accepts(&m);
         assert_grouped_rules_match_per_cidr_rules(&m);
-        prop_assert_eq!(m.flows_markdown.lines().count(), m.flows.len() + 2);
+        prop_assert_eq!(known(&m.flows_markdown).lines().count(), m.flows.len() + 2);
     }
 
     #[test]
@@ -640,11 +668,11 @@ proptest! {
         for flow in &before.flows {
             prop_assert!(after.flows.contains(flow), "flow {} changed", flow.key);
         }
-        for rule in &before.ingress_rules {
-            prop_assert!(after.ingress_rules.contains(rule), "ingress rule {} changed", rule.key);
+        for rule in known(&before.ingress_rules) {
+            prop_assert!(known(&after.ingress_rules).contains(rule), "ingress rule {} changed", rule.key);
         }
-        for rule in &before.egress_rules {
-            prop_assert!(after.egress_rules.contains(rule), "egress rule {} changed", rule.key);
+        for rule in known(&before.egress_rules) {
+            prop_assert!(known(&after.egress_rules).contains(rule), "egress rule {} changed", rule.key);
         }
         prop_assert!(after.flows.len() > before.flows.len());
     }
@@ -1042,5 +1070,124 @@ proptest! {
             prop_assert!(!d.detail.is_empty());
         }
         prop_assert_eq!(flows::check_input(&input), outcome.diagnostics);
+    }
+}
+
+/// JSON pointers of every address value of a generated estate (the strings of its address
+/// lists and maps of names).
+fn address_pointers(estate: &Value) -> Vec<String> {
+    fn each(value: &Value) -> impl Iterator<Item = (&String, &Value)> {
+        value.as_object().into_iter().flatten()
+    }
+    let mut lists = Vec::new();
+    for (node, body) in each(&estate["panorama"]["nodes"]) {
+        for (interface, _) in each(&body["addresses"]) {
+            lists.push(format!("/panorama/nodes/{node}/addresses/{interface}"));
+        }
+    }
+    for (lc, body) in each(&estate["log_collectors"]) {
+        for (interface, _) in each(&body["addresses"]) {
+            lists.push(format!("/log_collectors/{lc}/addresses/{interface}"));
+        }
+    }
+    for kind in ["firewalls", "wildfire", "services"] {
+        for (name, _) in each(&estate[kind]) {
+            lists.push(format!("/{kind}/{name}/addresses"));
+        }
+    }
+    lists.push("/cortex_data_lake/addresses".to_owned());
+    let escape = |key: &str| key.replace('~', "~0").replace('/', "~1");
+    let mut pointers = Vec::new();
+    for list in lists {
+        let list = list.split('/').map(escape).collect::<Vec<_>>().join("/");
+        match estate.pointer(&list) {
+            Some(Value::Array(items)) => {
+                pointers.extend((0..items.len()).map(|i| format!("{list}/{i}")));
+            }
+            Some(Value::Object(entries)) => {
+                pointers.extend(entries.keys().map(|k| format!("{list}/{}", escape(k))));
+            }
+            _ => {}
+        }
+    }
+    pointers
+}
+
+/// The computed attributes of a data source state.
+fn outputs_of(state: wire_value::Value) -> wire_value::Value {
+    let names = panorama_provider::provider::schema::computed_attribute_names().expect("names");
+    match state {
+        wire_value::Value::Object(attributes) => wire_value::Value::Object(
+            attributes
+                .into_iter()
+                .filter(|(name, _)| names.contains(name))
+                .collect(),
+        ),
+        other => panic!("the state is not an object: {other:?}"),
+    }
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime")
+        .block_on(future)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20, ..ProptestConfig::default() })]
+
+    /// `provider::panorama::flow_matrix(estate)` returns the data source's computed
+    /// attributes for the same estate, both through the provider's RPC handlers.
+    #[test]
+    fn the_function_returns_what_the_data_source_reads(raw in raw()) {
+        let estate = estate(&raw);
+        block_on(async {
+            let provider = panorama_provider::provider::FlowMatrixProvider::default();
+            let result = wire::flow_matrix(&provider, &wire::written(&estate))
+                .await
+                .expect("a valid estate");
+            let state = wire::data_source_state(&provider, &estate).await;
+            assert!(result.is_known());
+            assert_eq!(result, outputs_of(state), "{estate:#}");
+        });
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// With some IPv4 addresses known only after apply (each declared once in the estate,
+    /// so none would merge with another), what the function knows at plan time is what
+    /// the data source reads once they are known, list lengths included.
+    #[test]
+    fn what_the_function_knows_at_plan_is_what_apply_computes(raw in raw(), mask in any::<u64>()) {
+        let estate = estate(&raw);
+        let pointers = address_pointers(&estate);
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        for pointer in &pointers {
+            let text = estate.pointer(pointer).and_then(Value::as_str).unwrap_or_default();
+            *seen.entry(canonical(text)).or_default() += 1;
+        }
+        let mut planned = estate.clone();
+        let mut unknown = 0;
+        for (i, pointer) in pointers.iter().enumerate() {
+            let text = canonical(estate.pointer(pointer).and_then(Value::as_str).unwrap_or_default());
+            if mask & (1 << (i % 64)) != 0 && !text.contains(':') && seen[&text] == 1 {
+                *planned.pointer_mut(pointer).expect("pointer") = json!(wire::UNKNOWN);
+                unknown += 1;
+            }
+        }
+        block_on(async {
+            let provider = panorama_provider::provider::FlowMatrixProvider::default();
+            let plan = wire::flow_matrix(&provider, &wire::written(&planned))
+                .await
+                .expect("no error");
+            // An unknown address on an interface no flow uses leaves the result known.
+            assert!(plan.is_known() || unknown > 0, "{planned:#}");
+            assert!(!plan.is_unknown(), "only addresses are unknown: the result plans");
+            let apply = outputs_of(wire::data_source_state(&provider, &estate).await);
+            wire::assert_conforms(&plan, &apply);
+        });
     }
 }

@@ -1,67 +1,17 @@
 //! The provider's RPC handlers, called directly with wire values (no process, no TLS).
 
-use panorama_provider::provider::{flow_matrix::FlowMatrixDataSource, FlowMatrixProvider};
+mod wire;
+
+use panorama_provider::provider::FlowMatrixProvider;
 use panorama_provider::tfproto::tfplugin6 as pb;
 use panorama_provider::tfproto::tfplugin6::provider_server::Provider;
 use panorama_provider::tfproto::{msgpack, Type, Value};
 use serde_json::json;
 use tonic::Request;
+use wire::{config, read, typed, validate, wire};
 
 fn value_type() -> Type {
-    FlowMatrixDataSource::new()
-        .expect("schema derives")
-        .schema()
-        .block
-        .value_type()
-}
-
-/// The type Terraform gives a value written in HCL: tuples for lists, objects for maps.
-fn written_type(json: &serde_json::Value) -> Type {
-    match json {
-        serde_json::Value::Null => Type::Dynamic,
-        serde_json::Value::Bool(_) => Type::Bool,
-        serde_json::Value::Number(_) => Type::Number,
-        serde_json::Value::String(_) => Type::String,
-        serde_json::Value::Array(items) => Type::Tuple(items.iter().map(written_type).collect()),
-        serde_json::Value::Object(entries) => {
-            Type::object(entries.iter().map(|(k, v)| (k.clone(), written_type(v))))
-        }
-    }
-}
-
-/// An input as Terraform sends a `dynamic` attribute: its value with the type it was
-/// written with (a bare null when unset).
-fn dynamic(json: &serde_json::Value, ty: Type) -> Value {
-    if json.is_null() {
-        return Value::Null;
-    }
-    let value = Value::from_json(json, &ty).expect("value of its type");
-    Value::Dynamic(ty, Box::new(value))
-}
-
-/// A configuration as Terraform sends it: every attribute present, unset ones null,
-/// inputs as written.
-fn config(json: serde_json::Value) -> Value {
-    let Type::Object(attributes) = value_type() else {
-        panic!("the schema is an object")
-    };
-    Value::Object(
-        attributes
-            .iter()
-            .map(|(name, ty)| {
-                let written = json.get(name).cloned().unwrap_or_default();
-                let value = match ty {
-                    Type::Dynamic => dynamic(&written, written_type(&written)),
-                    _ => Value::Null,
-                };
-                (name.clone(), value)
-            })
-            .collect(),
-    )
-}
-
-fn wire(value: &Value) -> pb::DynamicValue {
-    msgpack::to_dynamic_value(value, &value_type()).expect("encodes")
+    wire::data_source_type()
 }
 
 fn estate() -> serde_json::Value {
@@ -89,40 +39,10 @@ fn with_unknown(mut value: Value, path: &[&str]) -> Value {
     value
 }
 
-async fn validate(provider: &FlowMatrixProvider, config: pb::DynamicValue) -> Vec<pb::Diagnostic> {
-    let request = pb::validate_data_resource_config::Request {
-        type_name: "panorama_flow_matrix".into(),
-        config: Some(config),
-    };
-    provider
-        .validate_data_resource_config(Request::new(request))
-        .await
-        .expect("answers")
-        .into_inner()
-        .diagnostics
-}
-
-async fn read(
-    provider: &FlowMatrixProvider,
-    type_name: &str,
-    config: pb::DynamicValue,
-) -> pb::read_data_source::Response {
-    let request = pb::read_data_source::Request {
-        type_name: type_name.into(),
-        config: Some(config),
-        ..Default::default()
-    };
-    provider
-        .read_data_source(Request::new(request))
-        .await
-        .expect("answers")
-        .into_inner()
-}
-
 #[tokio::test]
 async fn read_returns_the_config_with_flows_filled_in() {
     let provider = FlowMatrixProvider::default();
-    let response = read(&provider, "panorama_flow_matrix", wire(&config(estate()))).await;
+    let response = read(&provider, "panorama_flow_matrix", wire(&config(&estate()))).await;
     assert!(
         response.diagnostics.is_empty(),
         "{:?}",
@@ -159,9 +79,9 @@ async fn read_returns_the_config_with_flows_filled_in() {
 #[tokio::test]
 async fn unknown_values_are_not_errors_during_validation() {
     let provider = FlowMatrixProvider::default();
-    let unknown_version = with_unknown(config(estate()), &["panorama", "version"]);
+    let unknown_version = with_unknown(config(&estate()), &["panorama", "version"]);
     assert!(validate(&provider, wire(&unknown_version)).await.is_empty());
-    let unknown_nodes = with_unknown(config(estate()), &["panorama", "nodes"]);
+    let unknown_nodes = with_unknown(config(&estate()), &["panorama", "nodes"]);
     assert!(validate(&provider, wire(&unknown_nodes)).await.is_empty());
 }
 
@@ -170,7 +90,7 @@ async fn known_problems_are_reported_next_to_unknown_values() {
     let provider = FlowMatrixProvider::default();
     let mut estate = estate();
     estate["firewalls"]["fw"]["version"] = json!("ten");
-    let config = with_unknown(config(estate), &["panorama", "version"]);
+    let config = with_unknown(config(&estate), &["panorama", "version"]);
     let diagnostics = validate(&provider, wire(&config)).await;
     assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
     assert_eq!(diagnostics[0].summary, "Invalid version");
@@ -228,9 +148,9 @@ async fn values_from_typed_variables_are_read_like_written_ones() {
         ("collector_group", Type::String),
     ]);
     let firewalls = json!({ "fw": { "version": "10.1", "addresses": ["10.9.0.0/16"], "collector_group": null } });
-    let mut config = config(estate());
+    let mut config = config(&estate());
     if let Value::Object(attributes) = &mut config {
-        attributes.insert("firewalls".into(), dynamic(&firewalls, Type::map(group)));
+        attributes.insert("firewalls".into(), typed(&firewalls, Type::map(group)));
     }
     assert_eq!(validate(&provider, wire(&config)).await, []);
     let response = read(&provider, "panorama_flow_matrix", wire(&config)).await;
@@ -244,7 +164,7 @@ async fn misspelt_and_mistyped_inputs_are_errors_terraform_can_place() {
     let mut estate = estate();
     estate["firewalls"]["fw"]["colector_group"] = json!("cg");
     estate["panorama"]["version"] = json!(10.1);
-    let diagnostics = validate(&provider, wire(&config(estate))).await;
+    let diagnostics = validate(&provider, wire(&config(&estate))).await;
     assert_eq!(
         located(&diagnostics),
         [
@@ -283,7 +203,7 @@ async fn json_encoded_configuration_is_accepted() {
     let provider = FlowMatrixProvider::default();
     let config = pb::DynamicValue {
         msgpack: Vec::new(),
-        json: serde_json::to_vec(&config(estate()).to_json()).expect("json"),
+        json: serde_json::to_vec(&config(&estate()).to_json()).expect("json"),
     };
     let response = read(&provider, "panorama_flow_matrix", config).await;
     assert!(
@@ -297,7 +217,7 @@ async fn json_encoded_configuration_is_accepted() {
 #[tokio::test]
 async fn unknown_data_source_is_an_error() {
     let provider = FlowMatrixProvider::default();
-    let response = read(&provider, "panorama_nope", wire(&config(estate()))).await;
+    let response = read(&provider, "panorama_nope", wire(&config(&estate()))).await;
     assert_eq!(response.diagnostics.len(), 1);
     assert!(response.diagnostics[0]
         .detail
@@ -312,7 +232,7 @@ async fn stop_provider_leaves_the_server_usable() {
         .await
         .expect("answers");
     assert_eq!(stopped.into_inner().error, "");
-    let response = read(&provider, "panorama_flow_matrix", wire(&config(estate()))).await;
+    let response = read(&provider, "panorama_flow_matrix", wire(&config(&estate()))).await;
     assert!(
         response.state.is_some(),
         "reads after StopProvider still work"

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeSet;
 
-use panorama_provider::flows::{self, config::EstateConfig, Diagnostic, Flow, FlowMatrix};
+use panorama_provider::flows::{self, config::EstateConfig, Diagnostic, Flow, FlowMatrix, Known};
 use serde_json::{json, Value};
 
 /// (direction, protocol, from port, to port, App-ID).
@@ -252,11 +252,16 @@ fn check_defaults(key: &str) {
             (&m.egress_rules, "egress")
         };
         let rule = rules
+            .value()
+            .expect("known")
             .iter()
             .find(|r| r.flow_key == flow.key)
             .unwrap_or_else(|| panic!("no {direction} rule for {}", flow.key));
         assert_eq!(rule.appliance, "panorama.p");
-        assert_eq!(rule.cidr_ipv4.as_deref(), Some("192.0.2.10/32"));
+        assert_eq!(
+            rule.cidr_ipv4,
+            Known::Value(Some("192.0.2.10/32".to_owned()))
+        );
         assert_eq!(
             (rule.from_port, rule.to_port),
             (flow.from_port, flow.to_port)
@@ -295,7 +300,7 @@ fn check_log_collectors(key: &str) {
             (&flow.destination_interface, &flow.destination_addresses)
         };
         assert_eq!(lc_side.0.as_deref(), Some("mgt"));
-        assert_eq!(lc_side.1, &["10.1.0.5/32"]);
+        assert_eq!(lc_side.1, &Known::Value(vec!["10.1.0.5/32".to_owned()]));
     }
 }
 
@@ -435,11 +440,13 @@ fn traps_esm_is_one_flow_per_protocol_for_the_whole_range() {
     );
     let rule = m
         .ingress_rules
+        .value()
+        .expect("known")
         .iter()
         .find(|r| r.flow_key == keys[0])
         .expect("an ingress rule on Panorama");
     assert_eq!((rule.from_port, rule.to_port), (23000, 23999));
-    assert_eq!(rule.cidr_ipv4.as_deref(), Some("10.7.0.0/24"));
+    assert_eq!(rule.cidr_ipv4, Known::Value(Some("10.7.0.0/24".to_owned())));
 }
 
 #[test]

@@ -227,12 +227,13 @@ fn panos_loads_as_shipped() {
 fn quickstart_and_aws_load_as_shipped() {
     loads_as_shipped("examples/quickstart", &[]);
     loads_as_shipped("examples/aws", &["hashicorp/aws"]);
+    loads_as_shipped("examples/aws-same-plan", &["hashicorp/aws"]);
 }
 
 /// Every folder under examples/ is one of the configurations above, a Registry fragment
-/// (provider/, data-sources/) that tests/docs.rs plans with the provider block, or the
-/// command line's estate files (cli/, no Terraform configuration), which tests/cli.rs
-/// checks file by file.
+/// (provider/, data-sources/, functions/) that tests/docs.rs plans with the provider
+/// block, or the command line's estate files (cli/, no Terraform configuration), which
+/// tests/cli.rs checks file by file.
 #[test]
 fn every_example_folder_is_tested_as_shipped() {
     let mut folders: Vec<String> = std::fs::read_dir(repo().join("examples"))
@@ -250,9 +251,11 @@ fn every_example_folder_is_tested_as_shipped() {
         folders,
         [
             "aws",
+            "aws-same-plan",
             "azure",
             "cli",
             "data-sources",
+            "functions",
             "gcp",
             "panos",
             "provider",

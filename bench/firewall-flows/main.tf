@@ -9,7 +9,9 @@
 #   logs) and the group does not log only to Cortex Data Lake;
 # - updates: tcp/28443 on the device-deployment interface, for PAN-OS 8.0 and later.
 # Two of them on the same interface are one rule. Keys and fields follow the provider's
-# `ingress_rules`, so the rules can feed the same resources.
+# `ingress_rules`, so the rules can feed the same resources: a rule's key is its flow's
+# key when the group lists one address, else the flow key, `#` and the first 12 hex
+# digits of the SHA-256 of the CIDR.
 
 locals {
   interfaces = var.panorama.interfaces
@@ -45,6 +47,7 @@ locals {
           peer      = "firewall.${group_name}"
           port      = flow.port
           purpose   = flow.purpose
+          sole      = length(group.addresses) == 1
           # A host address is a /32 (or /128) rule.
           cidrs = distinct([
             for address in group.addresses :
@@ -62,7 +65,7 @@ locals {
     for rule in flatten([
       for key, flows in local.by_key : [
         for cidr in flows[0].cidrs : {
-          key         = "${key}:${cidr}"
+          key         = flows[0].sole ? key : "${key}#${substr(sha256(cidr), 0, 12)}"
           appliance   = flows[0].appliance
           interface   = flows[0].interface
           peer        = flows[0].peer

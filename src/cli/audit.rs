@@ -19,12 +19,18 @@ use serde_json::{json, Map, Value as Json};
 use super::args::Direction;
 use super::document::to_json;
 use super::json;
+use super::output::known;
 use crate::flows::audit::{self, Findings, RuleInput};
 use crate::flows::diagnostic::echo;
 use crate::flows::expand::Kind;
 use crate::flows::input::Input;
 use crate::flows::matrix::endpoint_label;
-use crate::flows::{Diagnostic, FlowMatrix, Path, Rule, Step};
+use crate::flows::{Diagnostic, FlowMatrix, Known, Path, Rule, Step};
+
+/// A rule's CIDR of one family, when it has one.
+fn known_cidr(cidr: &Known<Option<String>>) -> Option<&str> {
+    cidr.value().and_then(Option::as_deref)
+}
 
 /// The AWS CLI's names of the rule attributes the audit reads, and the audit's names.
 const AWS_NAMES: &[(&str, &str)] = &[
@@ -53,10 +59,10 @@ pub fn required<'m>(
     appliance: &str,
     direction: Direction,
 ) -> Result<Required<'m>, String> {
-    let all = match direction {
+    let all = known(match direction {
         Direction::Ingress => &matrix.ingress_rules,
         Direction::Egress => &matrix.egress_rules,
-    };
+    })?;
     let label = |rule: &Rule| endpoint_label(&rule.appliance, rule.interface.as_deref());
     let labels: BTreeSet<String> = all.iter().map(label).collect();
     let chosen: Vec<&String> = match labels.get(appliance) {
@@ -377,7 +383,7 @@ impl Outcome<'_> {
                 .iter()
                 .filter_map(|&i| self.required.get(i))
             {
-                let cidr = rule.cidr_ipv4.as_deref().or(rule.cidr_ipv6.as_deref());
+                let cidr = known_cidr(&rule.cidr_ipv4).or(known_cidr(&rule.cidr_ipv6));
                 let _ = writeln!(
                     out,
                     "  {} {} {preposition} {} ({})",

@@ -10,7 +10,7 @@ use serde_json::{Map, Value as Json};
 
 use super::args::{FlowsFormat, RulesFormat};
 use super::json;
-use crate::flows::{Flow, FlowMatrix, Rule};
+use crate::flows::{Flow, FlowMatrix, Known, Rule};
 
 /// The columns of a flow, in reading order.
 const FLOW_COLUMNS: &[&str] = &[
@@ -57,7 +57,7 @@ pub fn flows(matrix: &FlowMatrix, format: FlowsFormat) -> Result<String, String>
                 rows.iter().map(|row| (None, row)),
             )
         }
-        FlowsFormat::Markdown => Ok(line(matrix.flows_markdown.clone())),
+        FlowsFormat::Markdown => Ok(line(known(&matrix.flows_markdown)?.clone())),
         FlowsFormat::Mermaid => Ok(line(matrix.flows_mermaid.clone())),
     }
 }
@@ -74,8 +74,8 @@ pub fn rules(matrix: &FlowMatrix, format: RulesFormat) -> Result<String, String>
         RulesFormat::Csv => {
             let mut header = vec!["direction".to_owned()];
             header.extend(columns::<Rule>(RULE_COLUMNS)?);
-            let ingress = rows(&matrix.ingress_rules)?;
-            let egress = rows(&matrix.egress_rules)?;
+            let ingress = rows(known(&matrix.ingress_rules)?)?;
+            let egress = rows(known(&matrix.egress_rules)?)?;
             let tagged = ingress
                 .iter()
                 .map(|row| (Some("ingress"), row))
@@ -83,6 +83,14 @@ pub fn rules(matrix: &FlowMatrix, format: RulesFormat) -> Result<String, String>
             csv(&header, tagged)
         }
     }
+}
+
+/// An output of an estate file, which holds no value known only after apply (only
+/// Terraform has those), so every output is known.
+pub fn known<T>(output: &Known<T>) -> Result<&T, String> {
+    output.value().ok_or_else(|| {
+        "an output is known only after apply, which an estate file cannot make".to_owned()
+    })
 }
 
 /// `text`, ending with exactly one newline.
@@ -221,7 +229,8 @@ mod tests {
         let directions: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
         assert_eq!(
             directions.len(),
-            matrix.ingress_rules.len() + matrix.egress_rules.len()
+            known(&matrix.ingress_rules).unwrap().len()
+                + known(&matrix.egress_rules).unwrap().len()
         );
         assert!(
             directions.iter().any(|d| d == "egress") && directions.iter().any(|d| d == "ingress")
@@ -233,7 +242,7 @@ mod tests {
         let matrix = matrix();
         assert_eq!(
             flows(&matrix, FlowsFormat::Markdown).unwrap(),
-            matrix.flows_markdown
+            *known(&matrix.flows_markdown).unwrap()
         );
         assert!(flows(&matrix, FlowsFormat::Mermaid)
             .unwrap()

@@ -13,8 +13,8 @@ use ipnet::{IpNet, Ipv4Net};
 
 use super::config::{AddressKey, AddressList, EstateConfig};
 use super::diagnostic::{echo, Diagnostic, Path};
-use super::expand::Kind;
-use super::matrix::Flow;
+use super::estate::AddressSet;
+use super::expand::{Expanded, Kind};
 
 /// How an address text reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,7 +228,7 @@ const NAMED_FLOWS: usize = 3;
 
 /// `0.0.0.0/0` or `::/0` as an address: a warning at that address naming the flows whose
 /// rules it opens to everyone.
-pub fn open_to_everyone(config: &EstateConfig, flows: &[Flow]) -> Vec<Diagnostic> {
+pub fn open_to_everyone(config: &EstateConfig, flows: &[Expanded]) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for address in declared(config) {
         let Some(net) = network(address.text).filter(|net| net.prefix_len() == 0) else {
@@ -236,20 +236,17 @@ pub fn open_to_everyone(config: &EstateConfig, flows: &[Flow]) -> Vec<Diagnostic
         };
         let cidr = net.to_string();
         let interface = address.interface.map(str::to_owned);
-        let ends_here = |name: &str, iface: &Option<String>, addresses: &[String]| {
-            name == address.endpoint && *iface == interface && addresses.contains(&cidr)
+        let ends_here = |name: &str, iface: &Option<String>, addresses: &AddressSet| {
+            name == address.endpoint && *iface == interface && addresses.contains(&net)
         };
         let keys: Vec<&str> = flows
             .iter()
-            .filter(|f| {
-                ends_here(&f.source, &f.source_interface, &f.source_addresses)
-                    || ends_here(
-                        &f.destination,
-                        &f.destination_interface,
-                        &f.destination_addresses,
-                    )
+            .filter(|e| {
+                let f = &e.flow;
+                ends_here(&f.source, &f.source_interface, &e.source)
+                    || ends_here(&f.destination, &f.destination_interface, &e.destination)
             })
-            .map(|f| f.key.as_str())
+            .map(|e| e.flow.key.as_str())
             .collect();
         let family = match net {
             IpNet::V4(_) => "IPv4",

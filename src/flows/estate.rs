@@ -8,6 +8,8 @@ use std::fmt;
 
 use ipnet::IpNet;
 
+use super::diagnostic::Path;
+use super::known::Known;
 use super::services::{Connection, Service};
 use super::version::Version;
 
@@ -42,7 +44,7 @@ pub struct ExternalService {
     /// Its row of the services table.
     pub service: &'static Service,
     /// Addresses of the service (for `admin`: where administrators connect from).
-    pub addresses: Vec<IpNet>,
+    pub addresses: AddressSet,
     /// Whether dedicated Log Collectors get the same flows as Panorama.
     pub include_log_collectors: bool,
     /// The connections after `transport` and `ports`, sorted and without duplicates.
@@ -104,7 +106,7 @@ pub struct FirewallGroup {
     /// PAN-OS release.
     pub version: Version,
     /// Management addresses.
-    pub addresses: Vec<IpNet>,
+    pub addresses: AddressSet,
     /// Collector Group receiving the group's logs.
     pub collector_group: Option<String>,
     /// Whether the group forwards logs to Cortex Data Lake.
@@ -130,18 +132,124 @@ pub struct Wildfire {
     /// PAN-OS release.
     pub version: Version,
     /// Management addresses.
-    pub addresses: Vec<IpNet>,
+    pub addresses: AddressSet,
 }
 
 /// Cortex Data Lake.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CortexDataLake {
     /// Endpoint addresses, when known.
-    pub addresses: Vec<IpNet>,
+    pub addresses: AddressSet,
 }
 
-/// Addresses of an appliance per interface, each list sorted and without duplicates.
-pub type Addresses = BTreeMap<Interface, Vec<IpNet>>;
+/// Addresses of an appliance per interface.
+pub type Addresses = BTreeMap<Interface, AddressSet>;
+
+/// One declared address list (or map of names), parsed: each address with the label its
+/// rules' keys carry (see [`crate::flows::keys`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AddressSet {
+    /// Sorted, without two equal members.
+    members: Vec<Member>,
+}
+
+/// One address of an [`AddressSet`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Member {
+    /// Its value.
+    pub address: Address,
+    /// How the keys of its rules name it.
+    pub label: Label,
+}
+
+/// An address: a canonical network, or one Terraform knows only after apply.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Address {
+    /// A host (/32, /128) or a network, canonical.
+    Known(IpNet),
+    /// Known only after apply. Where it is declared tells it apart from every other
+    /// address: an unknown address never stands for the same value as another.
+    Unknown(Path),
+}
+
+impl Address {
+    /// Whether the address is IPv6. An unknown address counts as IPv4 (the family of the
+    /// addresses clouds hand out at apply, such as `aws_network_interface.private_ip`).
+    pub fn is_ipv6(&self) -> bool {
+        matches!(self, Address::Known(IpNet::V6(_)))
+    }
+
+    /// The canonical CIDR, when known.
+    pub fn cidr(&self) -> Known<String> {
+        match self {
+            Address::Known(net) => Known::Value(net.to_string()),
+            Address::Unknown(_) => Known::Unknown,
+        }
+    }
+}
+
+/// What a rule key adds after the flow key for one peer address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Label {
+    /// The only address of an unnamed list: nothing.
+    Sole,
+    /// An address of a map of names: its name.
+    Named(String),
+    /// One of an unnamed list of two or more: a digest of the address.
+    Listed,
+}
+
+impl AddressSet {
+    /// No addresses.
+    pub const EMPTY: AddressSet = AddressSet {
+        members: Vec::new(),
+    };
+
+    /// The set of `members`, sorted, duplicates dropped.
+    pub fn new(mut members: Vec<Member>) -> Self {
+        members.sort();
+        members.dedup();
+        AddressSet { members }
+    }
+
+    /// Every member, sorted.
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    /// Whether no address is declared.
+    pub fn is_empty(&self) -> bool {
+        self.members.is_empty()
+    }
+
+    /// Whether an address of the family of `ipv6` is among the members (an unknown
+    /// address counts as IPv4, see [`Address::is_ipv6`]).
+    pub fn has_family(&self, ipv6: bool) -> bool {
+        self.members.iter().any(|m| m.address.is_ipv6() == ipv6)
+    }
+
+    /// Whether `net` is one of the known addresses.
+    pub fn contains(&self, net: &IpNet) -> bool {
+        self.members
+            .iter()
+            .any(|m| m.address == Address::Known(*net))
+    }
+
+    /// The canonical CIDRs, sorted by address and without duplicates; unknown if any
+    /// address is (the order and duplicates need every value).
+    pub fn cidrs(&self) -> Known<Vec<String>> {
+        let mut nets = Vec::with_capacity(self.members.len());
+        for member in &self.members {
+            match member.address {
+                Address::Known(net) => nets.push(net),
+                Address::Unknown(_) => return Known::Unknown,
+            }
+        }
+        nets.sort();
+        nets.dedup();
+        Known::Value(nets.iter().map(ToString::to_string).collect())
+    }
+}
 
 /// Panorama and Log Collector appliance models.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use ipnet::IpNet;
-
 use super::cancel::{CancelToken, Cancelled};
 use super::catalog::{BandOf, Peers, Protocol, MANAGED_ESTATE};
 use super::estate::{
-    Addresses, Estate, ExternalService, FirewallGroup, Function, Interface, Interfaces, Mode,
+    AddressSet, Addresses, Estate, ExternalService, FirewallGroup, Function, Interface, Interfaces,
+    Mode,
 };
-use super::matrix::{endpoint_label, port_range, Flow};
+use super::keys::{self, End};
+use super::matrix::Flow;
 use super::services::Direction;
 use super::version::Version;
 
@@ -74,7 +74,7 @@ enum Reach<'e> {
     /// A Panorama appliance: its functions sit on interfaces, each with addresses.
     Interfaces(&'e Interfaces, &'e Addresses),
     /// Anything else: one address list, no interface.
-    Flat(&'e [IpNet]),
+    Flat(&'e AddressSet),
 }
 
 /// One end of a pair, before a rule picks the interface.
@@ -93,7 +93,7 @@ struct Endpoint {
     name: String,
     kind: Kind,
     interface: Option<Interface>,
-    addresses: Vec<IpNet>,
+    addresses: AddressSet,
 }
 
 impl Party<'_> {
@@ -106,7 +106,7 @@ impl Party<'_> {
                     addresses.get(&interface).cloned().unwrap_or_default(),
                 )
             }
-            Reach::Flat(addresses) => (None, addresses.to_vec()),
+            Reach::Flat(addresses) => (None, addresses.clone()),
         };
         Endpoint {
             name: self.name.clone(),
@@ -127,6 +127,9 @@ struct Parties<'e> {
     /// Cortex Data Lake (without addresses when it is not declared).
     cortex: Party<'e>,
 }
+
+/// No addresses, for Cortex Data Lake when it is not declared.
+static NO_ADDRESSES: AddressSet = AddressSet::EMPTY;
 
 impl<'e> Parties<'e> {
     fn new(estate: &'e Estate) -> Self {
@@ -187,7 +190,7 @@ impl<'e> Parties<'e> {
                     estate
                         .cortex_data_lake
                         .as_ref()
-                        .map_or(&[], |cdl| cdl.addresses.as_slice()),
+                        .map_or(&NO_ADDRESSES, |cdl| &cdl.addresses),
                 ),
             },
         }
@@ -329,8 +332,19 @@ struct Origin<'r> {
     description: String,
 }
 
+/// A flow with the declared addresses of its ends, which the rule views key their rules by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expanded {
+    /// The flow as outputs show it.
+    pub flow: Flow,
+    /// The source's addresses on its interface.
+    pub source: AddressSet,
+    /// The destination's addresses on its interface.
+    pub destination: AddressSet,
+}
+
 /// Every flow of the estate, sorted by key, unless `cancel` is set on the way.
-pub fn flows(estate: &Estate, cancel: &CancelToken) -> Result<Vec<Flow>, Cancelled> {
+pub fn flows(estate: &Estate, cancel: &CancelToken) -> Result<Vec<Expanded>, Cancelled> {
     let parties = Parties::new(estate);
     let mut drafts: BTreeMap<String, Draft> = BTreeMap::new();
     for rule in MANAGED_ESTATE {
@@ -449,41 +463,44 @@ fn add(
     push_new(&mut draft.descriptions, origin.description.clone());
 }
 
-/// The stable key of a flow: `source[@interface]>destination[@interface]:protocol:ports`.
-/// Names never contain `@`, `>` or `:`, so keys are unambiguous.
+/// The stable key of a flow (see [`keys::flow_key`]).
 fn flow_key(
     source: &Endpoint,
     destination: &Endpoint,
     protocol: Protocol,
     ports: (u16, u16),
 ) -> String {
-    let end = |e: &Endpoint| {
-        let interface = e.interface.map(|i| i.to_string());
-        endpoint_label(&e.name, interface.as_deref())
-    };
-    format!(
-        "{}>{}:{}:{}",
-        end(source),
-        end(destination),
+    let (source_interface, destination_interface) = (
+        source.interface.map(|i| i.to_string()),
+        destination.interface.map(|i| i.to_string()),
+    );
+    keys::flow_key(
+        End {
+            name: &source.name,
+            interface: source_interface.as_deref(),
+        },
+        End {
+            name: &destination.name,
+            interface: destination_interface.as_deref(),
+        },
         protocol.name(),
-        port_range(ports.0, ports.1)
+        ports,
     )
 }
 
 impl Draft {
-    fn finish(self, key: String) -> Flow {
-        let cidrs = |addresses: &[IpNet]| addresses.iter().map(ToString::to_string).collect();
+    fn finish(self, key: String) -> Expanded {
         let interface = |e: &Endpoint| e.interface.map(|i| i.to_string());
-        Flow {
+        let flow = Flow {
             key,
             source: self.source.name.clone(),
             source_kind: self.source.kind.name().to_owned(),
             source_interface: interface(&self.source),
-            source_addresses: cidrs(&self.source.addresses),
+            source_addresses: self.source.addresses.cidrs(),
             destination: self.destination.name.clone(),
             destination_kind: self.destination.kind.name().to_owned(),
             destination_interface: interface(&self.destination),
-            destination_addresses: cidrs(&self.destination.addresses),
+            destination_addresses: self.destination.addresses.cidrs(),
             protocol: self.protocol.name().to_owned(),
             from_port: self.ports.0,
             to_port: self.ports.1,
@@ -494,6 +511,11 @@ impl Draft {
             applications: self.applications.iter().map(|a| (*a).to_owned()).collect(),
             purpose: self.purposes.join(","),
             description: self.descriptions.join(" "),
+        };
+        Expanded {
+            flow,
+            source: self.source.addresses,
+            destination: self.destination.addresses,
         }
     }
 }

@@ -2,9 +2,16 @@
 //!
 //! Like [`crate::flows::config`], these plain serde types are the source of the
 //! Terraform schema of the computed attributes; doc comments become descriptions.
+//!
+//! Outputs that depend on an address known only after apply are [`Known`]: they are
+//! always known for the data source, whose read Terraform defers until every input is
+//! known, and may be unknown in what the function `flow_matrix` returns at plan time.
+//! Their schema is that of the value.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use super::known::Known;
 
 /// An endpoint as outputs write it, with its interface when it has one:
 /// `panorama.primary@eth1`, `firewall.branches`.
@@ -27,21 +34,27 @@ pub fn port_range(from: u16, to: u16) -> String {
 /// The computed outputs of `panorama_flow_matrix`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowMatrix {
-    /// Hex SHA-256 digest of the canonical flow list: it changes exactly when the flows change.
-    pub id: String,
+    /// Hex SHA-256 digest of the canonical flow list: it changes exactly when the flows
+    /// change. Known after apply while an address of a flow is.
+    #[schemars(with = "String")]
+    pub id: Known<String>,
     /// Every flow the estate needs, sorted by `key`.
     pub flows: Vec<Flow>,
-    /// One rule per flow whose destination is a declared appliance and per source CIDR,
-    /// shaped for `aws_vpc_security_group_ingress_rule`; sorted by `key`. Flows whose
-    /// peers share a CIDR on the same appliance interface, protocol and ports share one
-    /// rule (a security group refuses the same rule twice). A peer CIDR gets a rule only
-    /// when the appliance interface has an address of its family (no IPv6 rule for an
-    /// IPv4-only interface); an interface without declared addresses keeps every family.
-    pub ingress_rules: Vec<Rule>,
-    /// One rule per flow whose source is a declared appliance and per destination CIDR,
-    /// shaped for `aws_vpc_security_group_egress_rule`; sorted by `key`. Shared CIDRs and
-    /// address families as in `ingress_rules`.
-    pub egress_rules: Vec<Rule>,
+    /// One rule per flow whose destination is a declared appliance and per source
+    /// address, shaped for `aws_vpc_security_group_ingress_rule`; sorted by `key`. Flows
+    /// whose peers share a CIDR on the same appliance interface, protocol and ports share
+    /// one rule (a security group refuses the same rule twice). A peer CIDR gets a rule
+    /// only when the appliance interface has an address of its family (no IPv6 rule for
+    /// an IPv4-only interface); an interface without declared addresses keeps every
+    /// family. Known after apply only when a key is (an address known after apply in an
+    /// unnamed list of two or more: name the addresses).
+    #[schemars(with = "Vec<Rule>")]
+    pub ingress_rules: Known<Vec<Rule>>,
+    /// One rule per flow whose source is a declared appliance and per destination
+    /// address, shaped for `aws_vpc_security_group_egress_rule`; sorted by `key`. Shared
+    /// CIDRs, address families and unknown keys as in `ingress_rules`.
+    #[schemars(with = "Vec<Rule>")]
+    pub egress_rules: Known<Vec<Rule>>,
     /// The rules gathered for targets whose rules take port lists (Azure NSG rules, GCP
     /// firewalls, PAN-OS security rules): one per appliance interface, direction,
     /// protocol and identical set of peers and App-IDs, with the ports as a list; sorted
@@ -50,8 +63,10 @@ pub struct FlowMatrix {
     /// appliance by address family, as in the per-CIDR rules.
     pub grouped_rules: Vec<GroupedRule>,
     /// The flows as a Markdown table, one row per flow sorted by source, destination,
-    /// protocol and port, for change requests and pull request comments.
-    pub flows_markdown: String,
+    /// protocol and port, for change requests and pull request comments. Known after
+    /// apply while an address of a flow is.
+    #[schemars(with = "String")]
+    pub flows_markdown: Known<String>,
     /// The flows as a Mermaid `flowchart LR` diagram: one box per endpoint, grouped by
     /// kind, one arrow per initiator and listener labelled with protocols and ports. Wrap
     /// it in a ```` ```mermaid ```` fence to render it on GitHub or GitLab.
@@ -73,16 +88,18 @@ pub struct Flow {
     /// Interface the source sends from (`mgt`, `eth1` .. `eth5`), or null when the source
     /// is not a Panorama appliance.
     pub source_interface: Option<String>,
-    /// Source addresses as CIDRs, sorted.
-    pub source_addresses: Vec<String>,
+    /// Source addresses as CIDRs, sorted; known after apply while one of them is.
+    #[schemars(with = "Vec<String>")]
+    pub source_addresses: Known<Vec<String>>,
     /// Listening endpoint, e.g. `panorama.primary`.
     pub destination: String,
     /// Kind of the destination (same values as `source_kind`).
     pub destination_kind: String,
     /// Interface the destination listens on, or null when it is not a Panorama appliance.
     pub destination_interface: Option<String>,
-    /// Destination addresses as CIDRs, sorted.
-    pub destination_addresses: Vec<String>,
+    /// Destination addresses as CIDRs, sorted; known after apply while one of them is.
+    #[schemars(with = "Vec<String>")]
+    pub destination_addresses: Known<Vec<String>>,
     /// `tcp` or `udp`.
     pub protocol: String,
     /// First destination port.
@@ -109,9 +126,11 @@ pub struct Flow {
 /// protocol, port range and peer CIDR.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Rule {
-    /// Stable key: the flow key and the peer CIDR, e.g.
-    /// `firewall.branches>panorama.primary@mgt:tcp:3978:10.20.0.0/16`; for a rule several
-    /// flows share, the smallest of their keys.
+    /// Stable key, never holding an address: the flow key alone when the peer declares one
+    /// unnamed address; the flow key, `#` and the address's name for a map of named
+    /// addresses; the flow key, `#` and a 12-digit digest of the address for an unnamed
+    /// list of two or more. A rule several flows or peers share takes the smallest of
+    /// their keys.
     pub key: String,
     /// The appliance the rule protects (the flow's destination for ingress, its source
     /// for egress).
@@ -129,10 +148,13 @@ pub struct Rule {
     pub from_port: u16,
     /// Last destination port.
     pub to_port: u16,
-    /// The peer CIDR when it is IPv4, else null.
-    pub cidr_ipv4: Option<String>,
+    /// The peer CIDR when it is IPv4, else null; both CIDRs are known after apply while
+    /// the address is.
+    #[schemars(with = "Option<String>")]
+    pub cidr_ipv4: Known<Option<String>>,
     /// The peer CIDR when it is IPv6, else null.
-    pub cidr_ipv6: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub cidr_ipv6: Known<Option<String>>,
     /// Short description, at most 140 characters that AWS and Azure rule descriptions accept.
     pub description: String,
     /// Key of the flow the rule comes from (the smallest when several share it).
@@ -176,14 +198,20 @@ pub struct GroupedRule {
     /// peers are not appliances. That covers every flow whose initiator has declared
     /// addresses; a flow from an appliance without addresses is in no group.
     pub peer_is_appliance: bool,
-    /// IPv4 CIDRs of the peers, sorted.
-    pub cidrs_ipv4: Vec<String>,
+    /// IPv4 CIDRs of the peers, sorted; both peer lists are known after apply while a
+    /// peer address is.
+    #[schemars(with = "Vec<String>")]
+    pub cidrs_ipv4: Known<Vec<String>>,
     /// IPv6 CIDRs of the peers, sorted.
-    pub cidrs_ipv6: Vec<String>,
-    /// IPv4 CIDRs of the appliance interface, sorted.
-    pub appliance_cidrs_ipv4: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub cidrs_ipv6: Known<Vec<String>>,
+    /// IPv4 CIDRs of the appliance interface, sorted; both appliance lists are known after
+    /// apply while an address of the interface is.
+    #[schemars(with = "Vec<String>")]
+    pub appliance_cidrs_ipv4: Known<Vec<String>>,
     /// IPv6 CIDRs of the appliance interface, sorted.
-    pub appliance_cidrs_ipv6: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub appliance_cidrs_ipv6: Known<Vec<String>>,
     /// App-IDs of the traffic, sorted.
     pub applications: Vec<String>,
     /// Even priority from 100 to 4094, unique across `grouped_rules` and derived from

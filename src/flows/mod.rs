@@ -16,8 +16,13 @@
 //! Pipeline: [`input`] (as written) -> [`read`] against the [`schema`] -> [`config`] (as
 //! declared) -> [`parse`] and [`checks`] (compatibility, [`interfaces`], [`addresses`]) ->
 //! [`estate`] (checked) -> [`expand`] with the [`catalog`] and the [`services`] table ->
-//! flows -> [`views`] (rules, digest). Every entry point starts at [`compute_input`] or
-//! [`check_input`]; [`compute`] and [`check`] start from a model built some other way.
+//! flows -> [`views`] (rules keyed as [`keys`] says, digest). Every entry point starts at
+//! [`compute_input`] or [`check_input`]; [`compute`] and [`check`] start from a model built
+//! some other way.
+//!
+//! An estate whose only unknown values are addresses (Terraform plans an ENI and its
+//! rules together) is still computed: outputs that depend on an unknown address are
+//! [`known::Known::Unknown`], everything else is what apply will compute.
 //!
 //! A caller that may lose interest (Terraform's StopProvider) uses
 //! [`compute_input_cancellable`] or [`compute_cancellable`] with a [`CancelToken`] it
@@ -28,12 +33,15 @@ pub mod audit;
 pub mod cancel;
 pub mod catalog;
 pub mod checks;
+pub mod chunks;
 pub mod config;
 pub mod diagnostic;
 pub mod estate;
 pub mod expand;
 pub mod input;
 pub mod interfaces;
+pub mod keys;
+pub mod known;
 pub mod matrix;
 pub mod parse;
 pub mod read;
@@ -44,9 +52,13 @@ pub mod views;
 
 pub use cancel::{CancelToken, Cancelled};
 pub use diagnostic::{Diagnostic, Path, Severity, Step};
+pub use known::Known;
 pub use matrix::{Flow, FlowMatrix, GroupedRule, Rule};
 
+use std::collections::BTreeSet;
+
 use config::EstateConfig;
+use expand::Expanded;
 use input::Input;
 
 /// What the engine makes of a declared estate.
@@ -73,7 +85,7 @@ pub fn compute_cancellable(
     config: &EstateConfig,
     cancel: &CancelToken,
 ) -> Result<Outcome, Cancelled> {
-    let (flows, diagnostics) = analyse(config, cancel)?;
+    let (flows, diagnostics) = analyse(config, &BTreeSet::new(), cancel)?;
     let matrix = match flows {
         Some(flows) => Some(views::matrix(flows, cancel)?),
         None => None,
@@ -87,17 +99,28 @@ pub fn compute_cancellable(
 /// Checks `config` without building the views: the same diagnostics as [`compute`].
 pub fn check(config: &EstateConfig) -> Vec<Diagnostic> {
     // A token nobody else holds is never set.
-    analyse(config, &CancelToken::new()).map_or_else(|Cancelled| Vec::new(), |(_, found)| found)
+    check_cancellable(config, &CancelToken::new()).unwrap_or_default()
+}
+
+/// [`check`], giving up with [`Cancelled`] soon after `cancel` is set (the findings on
+/// open addresses need the expansion).
+fn check_cancellable(
+    config: &EstateConfig,
+    cancel: &CancelToken,
+) -> Result<Vec<Diagnostic>, Cancelled> {
+    analyse(config, &BTreeSet::new(), cancel).map(|(_, found)| found)
 }
 
 /// The flows of `config` when it holds no error, and every finding, including those that
-/// need the flows (an address open to everyone names the flows it opens).
+/// need the flows (an address open to everyone names the flows it opens). The addresses
+/// declared at `unknown` are known only after apply.
 fn analyse(
     config: &EstateConfig,
+    unknown: &BTreeSet<Path>,
     cancel: &CancelToken,
-) -> Result<(Option<Vec<Flow>>, Vec<Diagnostic>), Cancelled> {
+) -> Result<(Option<Vec<Expanded>>, Vec<Diagnostic>), Cancelled> {
     cancel.check()?;
-    let (estate, mut diagnostics) = parse::parse(config);
+    let (estate, mut diagnostics) = parse::parse_with_unknown_addresses(config, unknown);
     let flows = match estate {
         Some(estate) => Some(expand::flows(&estate, cancel)?),
         None => None,
@@ -108,9 +131,14 @@ fn analyse(
     Ok((flows, diagnostics))
 }
 
-/// Reads the estate as written, checks it and, when it is wholly known and holds no
-/// error, computes its flows. Findings that rest on a value not known yet, or on a value
-/// the reader refused, are left out (see [`read`]).
+/// Reads the estate as written, checks it and, when it holds no error, computes its
+/// flows. Findings that rest on a value not known yet, or on a value the reader refused,
+/// are left out (see [`read`]).
+///
+/// Unknown values: when every unknown value is an address (an element of an address list
+/// or a value of a map of named addresses), the flows are computed with those addresses
+/// unknown (see [`known`]); any other unknown value (a version, a whole list or map)
+/// leaves no matrix and no error, to wait for the value.
 pub fn compute_input(input: &Input) -> Outcome {
     // A token nobody else holds is never set.
     compute_input_cancellable(input, &CancelToken::new()).unwrap_or_else(|Cancelled| Outcome {
@@ -131,13 +159,41 @@ pub fn compute_input_cancellable(
             diagnostics: reading.diagnostics,
         });
     };
-    if !reading.diagnostics.is_empty() || reading.has_unknowns {
+    let unknown = unknown_addresses(config, &reading);
+    let Some(unknown) = unknown.filter(|_| reading.diagnostics.is_empty()) else {
         return Ok(Outcome {
             matrix: None,
-            diagnostics: settled(&reading, check(config)),
+            diagnostics: settled(&reading, check_cancellable(config, cancel)?),
         });
+    };
+    if unknown.is_empty() {
+        return compute_cancellable(config, cancel);
     }
-    compute_cancellable(config, cancel)
+    let (flows, found) = analyse(config, &unknown, cancel)?;
+    let diagnostics = settled(&reading, found);
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    let matrix = match flows.filter(|_| !failed) {
+        Some(flows) => Some(views::matrix(flows, cancel)?),
+        None => None,
+    };
+    Ok(Outcome {
+        matrix,
+        diagnostics,
+    })
+}
+
+/// The paths of the unknown values when each is an address, `None` when another value is
+/// unknown.
+fn unknown_addresses(config: &EstateConfig, reading: &read::Reading) -> Option<BTreeSet<Path>> {
+    let unknown: BTreeSet<Path> = reading.unknowns.iter().cloned().collect();
+    if unknown.is_empty() {
+        return Some(unknown);
+    }
+    let addresses = addresses::declared(config)
+        .into_iter()
+        .filter(|address| unknown.contains(&address.path))
+        .count();
+    (addresses == unknown.len()).then_some(unknown)
 }
 
 /// Reads and checks the estate as written without computing flows; checks that rest on

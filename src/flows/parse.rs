@@ -1,7 +1,7 @@
 //! From the declared estate to a checked [`Estate`]: every value is parsed once, and every
 //! value that does not parse becomes a [`Diagnostic`] at its own path.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use ipnet::IpNet;
 
@@ -13,8 +13,9 @@ use super::config::{
 };
 use super::diagnostic::{echo, Diagnostic, Path};
 use super::estate::{
-    Addresses, CortexDataLake, Estate, ExternalService, FirewallGroup, Function, Interface,
-    Interfaces, LogCollector, Mode, Model, Node, Panorama, Wildfire,
+    Address, AddressSet, Addresses, CortexDataLake, Estate, ExternalService, FirewallGroup,
+    Function, Interface, Interfaces, Label, LogCollector, Member, Mode, Model, Node, Panorama,
+    Wildfire,
 };
 use super::services::{self, Connection, Direction, Service};
 use super::version::Version;
@@ -22,7 +23,19 @@ use super::version::Version;
 /// Parses `config` and runs the compatibility [`checks`]. The estate is returned only
 /// when no error was found; warnings may accompany it.
 pub fn parse(config: &EstateConfig) -> (Option<Estate>, Vec<Diagnostic>) {
-    let mut parser = Parser::default();
+    parse_with_unknown_addresses(config, &BTreeSet::new())
+}
+
+/// [`parse`], with the addresses declared at `unknown` known only after apply: they
+/// become [`Address::Unknown`] whatever the configuration holds in their place.
+pub fn parse_with_unknown_addresses(
+    config: &EstateConfig,
+    unknown: &BTreeSet<Path>,
+) -> (Option<Estate>, Vec<Diagnostic>) {
+    let mut parser = Parser {
+        diagnostics: Vec::new(),
+        unknown,
+    };
     let estate = parser.estate(config);
     parser.diagnostics.extend(checks::check(config));
     let failed = parser.diagnostics.iter().any(Diagnostic::is_error);
@@ -30,12 +43,13 @@ pub fn parse(config: &EstateConfig) -> (Option<Estate>, Vec<Diagnostic>) {
 }
 
 /// Collects diagnostics while parsing; each method returns `None` for a value it refused.
-#[derive(Default)]
-struct Parser {
+struct Parser<'u> {
     diagnostics: Vec<Diagnostic>,
+    /// Where addresses known only after apply are declared.
+    unknown: &'u BTreeSet<Path>,
 }
 
-impl Parser {
+impl Parser<'_> {
     fn estate(&mut self, config: &EstateConfig) -> Option<Estate> {
         let root = Path::root();
         let panorama = self.panorama(config, &root.attr("panorama"));
@@ -522,24 +536,34 @@ impl Parser {
     }
 
     /// Parses an address list or map: hosts become /32 or /128, IPv4-mapped IPv6 becomes
-    /// IPv4, the result is sorted and deduplicated (the names of a map are checked, then set
-    /// aside).
-    fn addresses(&mut self, list: Option<&AddressList>, path: &Path) -> Option<Vec<IpNet>> {
-        let mut parsed = Vec::new();
+    /// IPv4, names are checked, and each address gets the label its rules' keys carry
+    /// (see [`crate::flows::keys`]).
+    fn addresses(&mut self, list: Option<&AddressList>, path: &Path) -> Option<AddressSet> {
+        let entries = list.map(AddressList::entries).unwrap_or_default();
+        let count = entries.len();
+        let mut members = Vec::with_capacity(count);
         let mut ok = true;
-        for (key, text) in list.map(AddressList::entries).into_iter().flatten() {
+        for (key, text) in entries {
             let at = addresses::path_of(path, key);
-            if let AddressKey::Name(name) = key {
-                ok &= self.name(name, &at).is_some();
-            }
-            match self.address(text, &at) {
-                Some(net) => parsed.push(net),
+            let label = match key {
+                AddressKey::Name(name) => {
+                    ok &= self.name(name, &at).is_some();
+                    Label::Named(name.to_owned())
+                }
+                AddressKey::Index(_) if count == 1 => Label::Sole,
+                AddressKey::Index(_) => Label::Listed,
+            };
+            let address = if self.unknown.contains(&at) {
+                Some(Address::Unknown(at))
+            } else {
+                self.address(text, &at).map(Address::Known)
+            };
+            match address {
+                Some(address) => members.push(Member { address, label }),
                 None => ok = false,
             }
         }
-        parsed.sort();
-        parsed.dedup();
-        ok.then_some(parsed)
+        ok.then(|| AddressSet::new(members))
     }
 
     fn address(&mut self, text: &str, path: &Path) -> Option<IpNet> {

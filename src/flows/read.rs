@@ -35,6 +35,8 @@ pub struct Reading {
     pub unsettled: Vec<Path>,
     /// Whether any value is unknown.
     pub has_unknowns: bool,
+    /// Paths of the unknown values, in the order read.
+    pub unknowns: Vec<Path>,
 }
 
 impl Reading {
@@ -59,7 +61,8 @@ pub fn read(input: &Input) -> Reading {
             config: Some(config),
             diagnostics: reader.diagnostics,
             unsettled: reader.unsettled,
-            has_unknowns: reader.has_unknowns,
+            has_unknowns: !reader.unknowns.is_empty(),
+            unknowns: reader.unknowns,
         },
         Err(error) => internal(format!(
             "the checked estate does not fit the model: {error}"
@@ -79,6 +82,7 @@ fn internal(what: String) -> Reading {
         )],
         unsettled: vec![Path::root()],
         has_unknowns: false,
+        unknowns: Vec::new(),
     }
 }
 
@@ -86,7 +90,7 @@ fn internal(what: String) -> Reading {
 struct Reader {
     diagnostics: Vec<Diagnostic>,
     unsettled: Vec<Path>,
-    has_unknowns: bool,
+    unknowns: Vec<Path>,
 }
 
 impl Reader {
@@ -104,7 +108,7 @@ impl Reader {
     fn value(&mut self, shape: &Shape, input: &Input, path: &Path) -> Json {
         match (shape, input) {
             (_, Input::Unknown) => {
-                self.has_unknowns = true;
+                self.unknowns.push(path.clone());
                 self.unsettle(path);
                 return shape.placeholder();
             }

@@ -5,6 +5,8 @@ use crate::flows::input::{Input, Number as InputNumber};
 use crate::flows::{self, FlowMatrix};
 use crate::tfproto::{AttributePath, Diagnostic, Step, Type, Value};
 
+use super::output;
+
 /// The estate as written: the configuration's `inputs` (the computed attributes, which
 /// Terraform sends as null, left out), for the engine's reader.
 pub fn estate_input(config: &Value, inputs: &[String]) -> Input {
@@ -39,22 +41,31 @@ pub fn input(value: &Value) -> Input {
     }
 }
 
-/// The state: the configuration as given, with the computed attributes filled in.
-pub fn state(config: &Value, matrix: &FlowMatrix, object_type: &Type) -> Result<Value, Diagnostic> {
+/// The state: the configuration as given, with the computed attributes (of type
+/// `outputs`, an object type) filled in. Terraform takes only a wholly known state.
+/// Writing it gives up soon after `cancel` is set (the caller checks the token).
+pub fn state(
+    config: &Value,
+    matrix: &FlowMatrix,
+    outputs: &Type,
+    cancel: &flows::CancelToken,
+) -> Result<Value, Diagnostic> {
     let internal = |what: String| Diagnostic::error("Internal error building the state", what);
-    let (Value::Object(attributes), Type::Object(types)) = (config, object_type) else {
+    let Value::Object(attributes) = config else {
         return Err(internal("the configuration is not an object".into()));
     };
-    let outputs = serde_json::to_value(matrix).map_err(|e| internal(e.to_string()))?;
+    let computed = output::to_value_cancellable(matrix, outputs, cancel)
+        .map_err(|e| internal(e.to_string()))?;
+    let Value::Object(computed) = computed else {
+        return Err(internal("the outputs are not an object".into()));
+    };
     let mut attributes = attributes.clone();
-    for (name, value) in outputs.as_object().into_iter().flatten() {
-        let ty = types
-            .get(name)
-            .ok_or_else(|| internal(format!("`{name}` is not in the schema")))?;
-        let value = Value::from_json(value, ty).map_err(|e| internal(format!("`{name}`: {e}")))?;
-        attributes.insert(name.clone(), value);
+    attributes.extend(computed);
+    let state = Value::Object(attributes);
+    match state.is_known() {
+        true => Ok(state),
+        false => Err(internal("an output is not known yet".into())),
     }
-    Ok(Value::Object(attributes))
 }
 
 /// A Terraform attribute path for an engine path.

@@ -11,6 +11,7 @@ use super::schema::{self, SchemaError};
 pub struct FlowMatrixDataSource {
     schema: Schema,
     value_type: Type,
+    outputs_type: Type,
     inputs: Vec<String>,
 }
 
@@ -23,6 +24,7 @@ impl FlowMatrixDataSource {
         Ok(FlowMatrixDataSource {
             schema,
             value_type,
+            outputs_type: schema::outputs_type()?,
             inputs,
         })
     }
@@ -88,14 +90,16 @@ impl FlowMatrixDataSource {
         let Some(matrix) = outcome.matrix else {
             return (None, diagnostics);
         };
+        let state =
+            convert::state(&config, &matrix, &self.outputs_type, cancel).and_then(|state| {
+                msgpack::to_dynamic_value(&state, &self.value_type).map_err(|error| {
+                    Diagnostic::error("Internal error encoding the state", error.to_string())
+                })
+            });
+        // Cancelled while the state was written (or just before): the error says so.
         if cancel.is_cancelled() {
             return (None, vec![stopped()]);
         }
-        let state = convert::state(&config, &matrix, &self.value_type).and_then(|state| {
-            msgpack::to_dynamic_value(&state, &self.value_type).map_err(|error| {
-                Diagnostic::error("Internal error encoding the state", error.to_string())
-            })
-        });
         match state {
             Ok(state) => (Some(state), diagnostics),
             Err(diagnostic) => {

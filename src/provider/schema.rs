@@ -65,6 +65,17 @@ pub fn computed_attribute_names() -> Result<Vec<String>, SchemaError> {
     Ok(computed_attributes()?.into_iter().map(|a| a.name).collect())
 }
 
+/// The object type of the computed attributes: the outputs of [`FlowMatrix`], which the
+/// data source's state holds and the function `flow_matrix` returns.
+pub fn outputs_type() -> Result<Type, SchemaError> {
+    Ok(Type::Object(
+        computed_attributes()?
+            .iter()
+            .map(|attribute| (attribute.name.clone(), attribute.value_type()))
+            .collect(),
+    ))
+}
+
 /// An input: `dynamic`, described with its outline.
 fn input(field: &Field) -> Attribute {
     let usage = if field.required {

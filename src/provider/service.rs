@@ -1,24 +1,29 @@
-//! The tfplugin6 `Provider` service. Calls not implemented here are answered
-//! UNIMPLEMENTED by the gRPC router.
+//! The tfplugin6 `Provider` service: thin dispatch to the data source
+//! ([`super::flow_matrix`]) and the functions ([`super::functions`]). Calls not
+//! implemented here are answered UNIMPLEMENTED by the gRPC router.
 
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use tonic::{Request, Response, Status};
 
 use crate::tfproto::tfplugin6 as pb;
 use crate::tfproto::tfplugin6::provider_server::Provider;
-use crate::tfproto::Diagnostic;
+use crate::tfproto::{Diagnostic, FunctionError};
 
 use super::flow_matrix::{stopped, FlowMatrixDataSource};
+use super::functions::{self, Functions};
 use super::schema::{self, DATA_SOURCE};
 use super::work::{JobError, Workers};
 
-/// The provider. The data source and its schema are derived on first use, so a process
-/// that only answers the handshake pays nothing for them.
+/// The provider. The data source, the functions and their schemas are derived on first
+/// use, so a process that only answers the handshake pays nothing for them.
 #[derive(Debug)]
 pub struct FlowMatrixProvider {
     data_source: OnceLock<Result<Arc<FlowMatrixDataSource>, String>>,
-    /// Validations and reads run here, off the async thread; StopProvider stops them.
+    functions: OnceLock<Result<Arc<Functions>, String>>,
+    /// Validations, reads and function calls run here, off the async thread;
+    /// StopProvider stops them.
     workers: Workers,
 }
 
@@ -26,6 +31,7 @@ impl Default for FlowMatrixProvider {
     fn default() -> Self {
         FlowMatrixProvider {
             data_source: OnceLock::new(),
+            functions: OnceLock::new(),
             workers: Workers::default(),
         }
     }
@@ -42,6 +48,11 @@ fn job_failed(error: JobError) -> Diagnostic {
             ),
         ),
     }
+}
+
+/// A diagnostic as a function's error, which has no summary of its own.
+fn function_error(diagnostic: Diagnostic) -> FunctionError {
+    FunctionError::internal(format!("{}: {}", diagnostic.summary, diagnostic.detail))
 }
 
 fn diagnostics(list: &[Diagnostic]) -> Vec<pb::Diagnostic> {
@@ -63,6 +74,23 @@ fn unknown_data_source(name: &str) -> Diagnostic {
 }
 
 impl FlowMatrixProvider {
+    fn functions(&self) -> Result<Arc<Functions>, Diagnostic> {
+        self.functions
+            .get_or_init(|| Functions::new().map(Arc::new).map_err(|e| e.to_string()))
+            .clone()
+            .map_err(|error| Diagnostic::error("Internal error in the function schemas", error))
+    }
+
+    /// Every function's signature by name, or the diagnostic that says why there are none.
+    fn function_definitions(&self) -> Result<HashMap<String, pb::Function>, Diagnostic> {
+        Ok(self
+            .functions()?
+            .definitions()
+            .into_iter()
+            .map(|(name, function)| (name.to_owned(), pb::Function::from(function)))
+            .collect())
+    }
+
     fn data_source(&self) -> Result<Arc<FlowMatrixDataSource>, Diagnostic> {
         self.data_source
             .get_or_init(|| {
@@ -81,11 +109,27 @@ impl Provider for FlowMatrixProvider {
         &self,
         _: Request<pb::get_metadata::Request>,
     ) -> Result<Response<pb::get_metadata::Response>, Status> {
+        let (functions, diagnostics) = match self.functions() {
+            Ok(functions) => (
+                functions
+                    .definitions()
+                    .iter()
+                    .map(|(name, _)| (*name).to_owned())
+                    .collect(),
+                Vec::new(),
+            ),
+            Err(diagnostic) => (Vec::new(), diagnostics(&[diagnostic])),
+        };
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: Some(capabilities()),
             data_sources: vec![pb::get_metadata::DataSourceMetadata {
                 type_name: DATA_SOURCE.to_owned(),
             }],
+            functions: functions
+                .into_iter()
+                .map(|name| pb::get_metadata::FunctionMetadata { name })
+                .collect(),
+            diagnostics,
             ..Default::default()
         }))
     }
@@ -107,6 +151,10 @@ impl Provider for FlowMatrixProvider {
                 );
             }
             Err(diagnostic) => response.diagnostics = diagnostics(&[diagnostic]),
+        }
+        match self.function_definitions() {
+            Ok(functions) => response.functions = functions,
+            Err(diagnostic) => response.diagnostics.extend(diagnostics(&[diagnostic])),
         }
         Ok(Response::new(response))
     }
@@ -193,15 +241,49 @@ impl Provider for FlowMatrixProvider {
         &self,
         _: Request<pb::get_functions::Request>,
     ) -> Result<Response<pb::get_functions::Response>, Status> {
-        Ok(Response::new(pb::get_functions::Response::default()))
+        let response = match self.function_definitions() {
+            Ok(functions) => pb::get_functions::Response {
+                functions,
+                diagnostics: Vec::new(),
+            },
+            Err(diagnostic) => pb::get_functions::Response {
+                functions: HashMap::new(),
+                diagnostics: diagnostics(&[diagnostic]),
+            },
+        };
+        Ok(Response::new(response))
+    }
+
+    async fn call_function(
+        &self,
+        request: Request<pb::call_function::Request>,
+    ) -> Result<Response<pb::call_function::Response>, Status> {
+        let request = request.into_inner();
+        let called = match self.functions() {
+            // Like a read: off the async thread, in a slot, stopped by StopProvider.
+            Ok(functions) => self
+                .workers
+                .run(move |cancel| functions.call(&request.name, &request.arguments, cancel))
+                .await
+                .unwrap_or_else(|error| match error {
+                    JobError::Stopped => Err(functions::stopped()),
+                    JobError::Failed(_) => Err(function_error(job_failed(error))),
+                }),
+            Err(diagnostic) => Err(function_error(diagnostic)),
+        };
+        let (result, error) = match called {
+            Ok(result) => (Some(result), None),
+            Err(error) => (None, Some(error.into())),
+        };
+        Ok(Response::new(pb::call_function::Response { result, error }))
     }
 
     async fn stop_provider(
         &self,
         _: Request<pb::stop_provider::Request>,
     ) -> Result<Response<pb::stop_provider::Response>, Status> {
-        // Stop every validation and read in flight; the server keeps running for later
-        // calls. The plugin runtime calls this too when it shuts down.
+        // Stop every validation, read and function call in flight; the server keeps
+        // running for later calls. The plugin runtime calls this too when it shuts down.
         self.workers.stop_all();
         Ok(Response::new(pb::stop_provider::Response::default()))
     }

@@ -1,11 +1,12 @@
 //! Engine work off the async thread, a bounded number at a time, and stoppable.
 //!
 //! The runtime has one async thread serving every call, health checks included; decoding
-//! and checking a large estate there would hold all of them up. So validations and reads
-//! run on blocking threads, each after taking one of a fixed number of slots (one per
-//! core): 500 concurrent reads wait their turn instead of starting 500 threads. A job
-//! waiting for a slot or running gives up when StopProvider arrives: the caller gets
-//! [`JobError::Stopped`] at once, and the computation sees its [`CancelToken`] set.
+//! and checking a large estate there would hold all of them up. So validations, reads and
+//! function calls run on blocking threads, each after taking one of a fixed number of
+//! slots (one per core): 500 concurrent reads wait their turn instead of starting 500
+//! threads. A job waiting for a slot or running gives up when StopProvider arrives: the
+//! caller gets [`JobError::Stopped`] at once, and the computation sees its [`CancelToken`]
+//! set.
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;

@@ -6,6 +6,7 @@
 //! - [`msgpack`], [`json`]: the two value encodings of a `DynamicValue`;
 //! - [`path`], [`diagnostic`]: attribute paths and the diagnostics that point at them;
 //! - [`schema`]: schemas as plain data, converted to `tfplugin6.Schema`;
+//! - [`function`]: function signatures and errors as plain data;
 //! - [`error`]: the error values every decoder returns instead of panicking.
 
 /// Stubs generated from `proto/tfplugin6.proto`.
@@ -28,6 +29,7 @@ pub mod health {
 
 pub mod diagnostic;
 pub mod error;
+pub mod function;
 pub mod json;
 pub mod msgpack;
 mod msgpack_read;
@@ -40,6 +42,7 @@ mod walk;
 
 pub use diagnostic::{has_errors, Diagnostic, Severity};
 pub use error::{DecodeError, EncodeError, TypeError, MAX_DEPTH};
+pub use function::{Function, FunctionError, Parameter};
 pub use msgpack::{decode, decode_dynamic_value, encode, to_dynamic_value};
 pub use number::Number;
 pub use path::{AttributePath, Step};

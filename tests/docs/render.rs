@@ -14,6 +14,11 @@
 //! - `{{ .Description | trimspace | prefixlines "  " }}`: the same, for YAML front matter;
 //! - `{{ .SchemaMarkdown | trimspace }}`: the `## Schema` section;
 //! - `{{ tffile "PATH" }}`: the file at PATH (from the repository root) as a terraform block.
+//!
+//! Function pages (`templates/functions/<name>.md.tmpl`) take `{{ .Name }}`,
+//! `{{ .Summary | trimspace }}` (and `| prefixlines "  "`), `{{ .Description | trimspace }}`,
+//! `{{ .FunctionSignatureMarkdown }}` and `{{ .FunctionArgumentsMarkdown }}`, from the
+//! function's entry of the schema.
 
 use std::path::Path;
 
@@ -38,7 +43,8 @@ const KINDS: [(&str, &str, &str); 2] = [
 
 /// Every page of the provider: `docs/index.md` from `templates/index.md.tmpl`, then
 /// `docs/<kind>/<name>.md` from `templates/<kind>/<name>.md.tmpl` per data source and
-/// resource, `<name>` being the type name without `<provider>_`.
+/// resource, `<name>` being the type name without `<provider>_`, and
+/// `docs/functions/<name>.md` from `templates/functions/<name>.md.tmpl` per function.
 pub fn pages(provider: &Value, provider_name: &str, root: &Path) -> Result<Vec<Page>, String> {
     let mut pages = vec![page(
         root,
@@ -59,15 +65,58 @@ pub fn pages(provider: &Value, provider_name: &str, root: &Path) -> Result<Vec<P
             )?);
         }
     }
+    for (name, function) in sorted(provider.get("functions").and_then(Value::as_object)) {
+        pages.push(function_page(root, name, function)?);
+    }
     Ok(pages)
 }
 
 fn page(root: &Path, name: &str, block: &Value, what: &str) -> Result<Page, String> {
+    let description = description(block);
+    let schema = schema_markdown(block, what).map_err(|e| format!("{name}: {e}"))?;
+    fill(root, name, |placeholder| match placeholder {
+        ".Description | trimspace" => Some(description.clone()),
+        ".Description | trimspace | prefixlines \"  \"" => Some(prefixed(&description)),
+        ".SchemaMarkdown | trimspace" => Some(schema.trim().to_owned()),
+        _ => None,
+    })
+}
+
+/// The page of function `name` (its entry of `functions` in the schema).
+fn function_page(root: &Path, name: &str, function: &Value) -> Result<Page, String> {
+    let text = |key: &str| function[key].as_str().unwrap_or_default().trim().to_owned();
+    let (summary, description) = (text("summary"), text("description"));
+    let signature = signature_markdown(name, function)?;
+    let arguments = arguments_markdown(function)?;
+    fill(
+        root,
+        &format!("functions/{name}.md"),
+        |placeholder| match placeholder {
+            ".Name" => Some(name.to_owned()),
+            ".Summary | trimspace" => Some(summary.clone()),
+            ".Summary | trimspace | prefixlines \"  \"" => Some(prefixed(&summary)),
+            ".Description | trimspace" => Some(description.clone()),
+            ".FunctionSignatureMarkdown" => Some(signature.clone()),
+            ".FunctionArgumentsMarkdown" => Some(arguments.clone()),
+            _ => None,
+        },
+    )
+}
+
+/// `text` with every line indented by two spaces, for YAML front matter.
+fn prefixed(text: &str) -> String {
+    text.lines()
+        .map(|line| format!("  {line}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The page `docs/NAME` from `templates/NAME.tmpl`, each placeholder replaced by what
+/// `value` gives for it, or by the file `tffile` names.
+fn fill(root: &Path, name: &str, value: impl Fn(&str) -> Option<String>) -> Result<Page, String> {
     let template_path = format!("templates/{name}.tmpl");
     let template = std::fs::read_to_string(root.join(&template_path))
         .map_err(|e| format!("cannot read {template_path} (every page needs one): {e}"))?;
-    let description = description(block);
-    let schema = schema_markdown(block, what).map_err(|e| format!("{name}: {e}"))?;
     let mut text = String::new();
     let mut rest = template.as_str();
     while let Some(start) = rest.find("{{") {
@@ -77,23 +126,17 @@ fn page(root: &Path, name: &str, block: &Value, what: &str) -> Result<Page, Stri
             + start;
         text.push_str(&rest[..start]);
         let placeholder = rest[start + 2..end].trim();
-        text.push_str(&match placeholder {
-            ".Description | trimspace" => description.clone(),
-            ".Description | trimspace | prefixlines \"  \"" => description
-                .lines()
-                .map(|line| format!("  {line}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            ".SchemaMarkdown | trimspace" => schema.trim().to_owned(),
-            _ => match placeholder.strip_prefix("tffile ") {
-                Some(file) => terraform_file(root, file.trim().trim_matches('"'))?,
-                None => {
+        text.push_str(
+            &match (value(placeholder), placeholder.strip_prefix("tffile ")) {
+                (Some(value), _) => value,
+                (None, Some(file)) => terraform_file(root, file.trim().trim_matches('"'))?,
+                (None, None) => {
                     return Err(format!(
                         "{template_path}: unknown placeholder `{{{{ {placeholder} }}}}`"
                     ))
                 }
             },
-        });
+        );
         rest = &rest[end + 2..];
     }
     text.push_str(rest);
@@ -334,9 +377,79 @@ fn type_name(ty: &Value) -> Result<String, String> {
     Ok(name)
 }
 
+/// The `## Signature` block of a function: `name(parameter type, ...) type`, as
+/// tfplugindocs writes it.
+pub fn signature_markdown(name: &str, function: &Value) -> Result<String, String> {
+    let parameters = function["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let name = p["name"].as_str().unwrap_or_default();
+            Ok(format!("{name} {}", signature_type(&p["type"])?))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(format!(
+        "<!-- signature generated by `make docs` from `terraform providers schema -json` -->\n```text\n{name}({}) {}\n```",
+        parameters.join(", "),
+        signature_type(&function["return_type"])?
+    ))
+}
+
+/// A type as a function signature writes it: `string`, `dynamic`, `map of string`,
+/// `object`.
+fn signature_type(ty: &Value) -> Result<String, String> {
+    Ok(match ty {
+        Value::String(primitive) => primitive.clone(),
+        Value::Array(parts) => match (parts.first().and_then(Value::as_str), parts.get(1)) {
+            (Some(kind @ ("list" | "set" | "map")), Some(element)) => {
+                format!("{kind} of {}", signature_type(element)?)
+            }
+            (Some(kind @ ("object" | "tuple")), _) => kind.to_owned(),
+            _ => return Err(format!("unknown type `{ty}`")),
+        },
+        _ => return Err(format!("unknown type `{ty}`")),
+    })
+}
+
+/// The `## Arguments` list of a function: one numbered item per parameter, its type and
+/// description (whose further lines are indented to stay inside the item).
+pub fn arguments_markdown(function: &Value) -> Result<String, String> {
+    let mut out = String::from(
+        "<!-- arguments generated by `make docs` from `terraform providers schema -json` -->\n",
+    );
+    for (index, parameter) in function["parameters"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = parameter["name"].as_str().unwrap_or_default();
+        let mut lines = parameter["description"]
+            .as_str()
+            .unwrap_or_default()
+            .trim()
+            .lines();
+        let first = lines.next().unwrap_or_default();
+        out.push_str(&format!(
+            "{}. `{name}` ({}) {first}\n",
+            index + 1,
+            type_name(&parameter["type"])?
+        ));
+        for line in lines {
+            match line.is_empty() {
+                true => out.push('\n'),
+                false => out.push_str(&format!("   {line}\n")),
+            }
+        }
+    }
+    Ok(out.trim_end().to_owned())
+}
+
 /// Every place of the provider's schema the docs would leave without a description: data
-/// sources and resources without one, attributes (at any depth) without one, and
-/// attributes of object type, whose fields cannot carry descriptions.
+/// sources and resources without one, attributes (at any depth) without one, attributes
+/// of object type, whose fields cannot carry descriptions, and functions without a
+/// summary, a description, or a description of each parameter.
 pub fn undocumented(provider: &Value) -> Vec<String> {
     let mut found = Vec::new();
     undocumented_attributes(&provider["provider"]["block"], "provider", &mut found);
@@ -346,6 +459,21 @@ pub fn undocumented(provider: &Value) -> Vec<String> {
                 found.push(format!("{type_name} (the {what} itself)"));
             }
             undocumented_attributes(&schema["block"], type_name, &mut found);
+        }
+    }
+    for (name, function) in sorted(provider.get("functions").and_then(Value::as_object)) {
+        for part in ["summary", "description"] {
+            if description(&json!({ "description": function[part] })).is_empty() {
+                found.push(format!("{name} (the function's {part})"));
+            }
+        }
+        for parameter in function["parameters"].as_array().into_iter().flatten() {
+            if description(parameter).is_empty() {
+                found.push(format!(
+                    "{name}({})",
+                    parameter["name"].as_str().unwrap_or("?")
+                ));
+            }
         }
     }
     found
@@ -572,6 +700,41 @@ Read-Only:
         );
         let mut not_dynamic = json!({ "attributes": { "groups": { "type": "string" } } });
         assert!(with_model_inputs(&mut not_dynamic, &[input]).is_err());
+    }
+
+    #[test]
+    fn renders_function_signatures_and_arguments_like_tfplugindocs() {
+        let function = json!({
+            "summary": "Splits.",
+            "description": "Splits rules.",
+            "return_type": ["map", "string"],
+            "parameters": [
+                { "name": "rules", "type": "dynamic", "description": "The rules:\n\n- one\n- two" },
+                { "name": "limit", "type": "number", "description": "At most." }
+            ]
+        });
+        let signature = signature_markdown("chunk", &function).unwrap();
+        assert!(
+            signature.ends_with("```text\nchunk(rules dynamic, limit number) map of string\n```"),
+            "{signature}"
+        );
+        let arguments = arguments_markdown(&function).unwrap();
+        assert!(
+            arguments.ends_with("\n1. `rules` (Dynamic) The rules:\n\n   - one\n   - two\n2. `limit` (Number) At most."),
+            "{arguments}"
+        );
+        let provider = json!({
+            "provider": { "block": {} },
+            "functions": { "chunk": function, "bare": { "summary": "", "parameters": [{ "name": "x", "type": "string" }] } }
+        });
+        assert_eq!(
+            undocumented(&provider),
+            [
+                "bare (the function's summary)",
+                "bare (the function's description)",
+                "bare(x)"
+            ]
+        );
     }
 
     fn pages_error(provider: &Value, root: &Path) -> String {

@@ -385,6 +385,17 @@ impl Workspace {
             .into()
     }
 
+    /// Runs `terraform ARGS` with Terraform's trace log on standard error, which names
+    /// every call Terraform makes to a provider (`GRPCProvider.v6: CallFunction=NAME`).
+    pub fn terraform_traced(&self, args: &[&str]) -> Run {
+        self.command("terraform")
+            .args(args)
+            .env("TF_LOG", "trace")
+            .output()
+            .expect("run terraform (is it on PATH?)")
+            .into()
+    }
+
     /// `terraform init`, which must succeed.
     pub fn init(&self) -> &Self {
         self.terraform(&["init", "-input=false", "-no-color"])

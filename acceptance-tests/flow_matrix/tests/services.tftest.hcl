@@ -65,10 +65,11 @@ run "inbound_services_make_ingress_rules_on_panorama" {
   }
   assert {
     condition = (
-      output.ingress_by_key["service.traps_esm>panorama.p1@mgt:udp:23000-23999:10.7.0.0/24"].from_port == 23000 &&
-      output.ingress_by_key["service.traps_esm>panorama.p1@mgt:udp:23000-23999:10.7.0.0/24"].to_port == 23999 &&
-      output.ingress_by_key["service.admin>panorama.p1@mgt:tcp:443:192.0.2.0/24"].cidr_ipv4 == "192.0.2.0/24"
+      output.ingress_by_key["service.traps_esm>panorama.p1@mgt:udp:23000-23999"].from_port == 23000 &&
+      output.ingress_by_key["service.traps_esm>panorama.p1@mgt:udp:23000-23999"].to_port == 23999 &&
+      output.ingress_by_key["service.traps_esm>panorama.p1@mgt:udp:23000-23999"].cidr_ipv4 == "10.7.0.0/24" &&
+      output.ingress_by_key["service.admin>panorama.p1@mgt:tcp:443"].cidr_ipv4 == "192.0.2.0/24"
     )
-    error_message = "traps_esm is one rule for the whole range; admin is an ingress rule per CIDR."
+    error_message = "traps_esm is one rule for the whole range; admin is an ingress rule keyed by its flow (one address)."
   }
 }

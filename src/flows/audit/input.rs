@@ -43,13 +43,14 @@ pub struct RuleInput {
 }
 
 impl From<&Rule> for RuleInput {
+    /// The rule as the audit reads it; a CIDR known only after apply reads as none.
     fn from(rule: &Rule) -> Self {
         RuleInput {
             protocol: Some(rule.protocol.clone()),
             from_port: Some(rule.from_port.into()),
             to_port: Some(rule.to_port.into()),
-            cidr_ipv4: rule.cidr_ipv4.clone(),
-            cidr_ipv6: rule.cidr_ipv6.clone(),
+            cidr_ipv4: rule.cidr_ipv4.value().cloned().flatten(),
+            cidr_ipv6: rule.cidr_ipv6.value().cloned().flatten(),
             referenced_security_group_id: None,
             prefix_list_id: None,
         }
@@ -379,7 +380,7 @@ mod tests {
             protocol: "udp".into(),
             from_port: 514,
             to_port: 514,
-            cidr_ipv6: Some("2001:db8::/64".into()),
+            cidr_ipv6: Some("2001:db8::/64".to_owned()).into(),
             ..Rule::default()
         };
         let parsed = parse_required(&[RuleInput::from(&rule)]).unwrap();

@@ -254,7 +254,13 @@ fn matrix_rules_audit_against_themselves() {
     }))
     .unwrap();
     let matrix = crate::flows::compute(&config).matrix.unwrap();
-    let required: Vec<RuleInput> = matrix.ingress_rules.iter().map(RuleInput::from).collect();
+    let required: Vec<RuleInput> = matrix
+        .ingress_rules
+        .value()
+        .unwrap()
+        .iter()
+        .map(RuleInput::from)
+        .collect();
     assert!(required.len() > 5);
     let findings = audit(&required, &required).unwrap();
     assert!(findings.compliant());

@@ -4,11 +4,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{
-    description, digest_of_text, endpoint, hex, is_ipv6, sides, Direction, Side, MAX_DESCRIPTION,
-};
+use super::{description, digest_of_text, endpoint, hex, sides, Direction, Side, MAX_DESCRIPTION};
 use crate::flows::cancel::{CancelToken, Cancelled};
-use crate::flows::matrix::{port_range, Flow, GroupedRule};
+use crate::flows::estate::Address;
+use crate::flows::expand::Expanded;
+use crate::flows::known::Known;
+use crate::flows::matrix::{port_range, GroupedRule};
 
 /// Longest generated name: GCP firewall names take 63 characters, which leaves room for a
 /// `-v4` or `-v6` suffix when a target needs one rule per address family.
@@ -49,8 +50,8 @@ struct GroupId<'f> {
 #[derive(Debug, Default)]
 struct Gathered<'f> {
     peers: BTreeSet<String>,
-    peer_cidrs: BTreeSet<&'f str>,
-    appliance_cidrs: BTreeSet<&'f str>,
+    peer_addresses: BTreeSet<&'f Address>,
+    appliance_addresses: BTreeSet<&'f Address>,
     applications: BTreeSet<&'f str>,
     purposes: BTreeSet<&'f str>,
     flow_keys: BTreeSet<&'f str>,
@@ -59,9 +60,14 @@ struct Gathered<'f> {
 impl<'f> Gathered<'f> {
     fn add(&mut self, side: &Side<'f>) {
         self.peers.insert(endpoint(side.peer, side.peer_interface));
-        self.peer_cidrs.extend(side.peer_cidrs.iter().copied());
-        self.appliance_cidrs
-            .extend(side.appliance_cidrs.iter().map(String::as_str));
+        self.peer_addresses
+            .extend(side.peer_addresses.iter().map(|m| &m.address));
+        self.appliance_addresses.extend(
+            side.appliance_addresses
+                .members()
+                .iter()
+                .map(|m| &m.address),
+        );
         self.applications
             .extend(side.flow.applications.iter().map(String::as_str));
         self.purposes.extend(side.flow.purpose.split(','));
@@ -70,8 +76,8 @@ impl<'f> Gathered<'f> {
 
     fn merge(&mut self, other: Gathered<'f>) {
         self.peers.extend(other.peers);
-        self.peer_cidrs.extend(other.peer_cidrs);
-        self.appliance_cidrs.extend(other.appliance_cidrs);
+        self.peer_addresses.extend(other.peer_addresses);
+        self.appliance_addresses.extend(other.appliance_addresses);
         self.applications.extend(other.applications);
         self.purposes.extend(other.purposes);
         self.flow_keys.extend(other.flow_keys);
@@ -81,13 +87,13 @@ impl<'f> Gathered<'f> {
 /// The grouped rules of `flows`, sorted by key. Peers without addresses are left out: an
 /// empty address list means "anywhere" to some targets.
 pub(super) fn grouped_rules(
-    flows: &[Flow],
+    flows: &[Expanded],
     cancel: &CancelToken,
 ) -> Result<Vec<GroupedRule>, Cancelled> {
     // First every port range of every appliance end with the peers that reach it; peers
     // without addresses give no rule, as in the per-CIDR views ...
     let mut by_ports: BTreeMap<PortEnd<'_>, Gathered<'_>> = BTreeMap::new();
-    for side in sides(flows).filter(|side| !side.peer_cidrs.is_empty()) {
+    for side in sides(flows).filter(|side| !side.peer_addresses.is_empty()) {
         cancel.check()?;
         let end = PortEnd {
             appliance: side.appliance,
@@ -146,12 +152,8 @@ fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>)
         id.protocol,
         ports.join(",")
     );
-    let (cidrs_ipv6, cidrs_ipv4): (Vec<&str>, Vec<&str>) =
-        gathered.peer_cidrs.iter().partition(|cidr| is_ipv6(cidr));
-    let (appliance_ipv6, appliance_ipv4): (Vec<&str>, Vec<&str>) = gathered
-        .appliance_cidrs
-        .iter()
-        .partition(|cidr| is_ipv6(cidr));
+    let (cidrs_ipv4, cidrs_ipv6) = by_family(&gathered.peer_addresses);
+    let (appliance_cidrs_ipv4, appliance_cidrs_ipv6) = by_family(&gathered.appliance_addresses);
     let purposes: Vec<&str> = gathered.purposes.iter().copied().collect();
     GroupedRule {
         name: name(id, &key),
@@ -163,15 +165,33 @@ fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>)
         ports,
         peers,
         peer_is_appliance: id.peer_is_appliance,
-        cidrs_ipv4: strings(cidrs_ipv4),
-        cidrs_ipv6: strings(cidrs_ipv6),
-        appliance_cidrs_ipv4: strings(appliance_ipv4),
-        appliance_cidrs_ipv6: strings(appliance_ipv6),
+        cidrs_ipv4,
+        cidrs_ipv6,
+        appliance_cidrs_ipv4,
+        appliance_cidrs_ipv6,
         applications: strings(gathered.applications.iter().copied()),
         priority: None,
         flow_keys: strings(gathered.flow_keys.iter().copied()),
         key,
     }
+}
+
+/// The IPv4 and the IPv6 CIDRs of `addresses`, each sorted as text; both unknown while an
+/// address is (its family, and its place in the order, wait for its value).
+fn by_family(addresses: &BTreeSet<&Address>) -> (Known<Vec<String>>, Known<Vec<String>>) {
+    let mut ipv4 = BTreeSet::new();
+    let mut ipv6 = BTreeSet::new();
+    for address in addresses {
+        match address {
+            Address::Known(net) if address.is_ipv6() => ipv6.insert(net.to_string()),
+            Address::Known(net) => ipv4.insert(net.to_string()),
+            Address::Unknown(_) => return (Known::Unknown, Known::Unknown),
+        };
+    }
+    (
+        Known::Value(ipv4.into_iter().collect()),
+        Known::Value(ipv6.into_iter().collect()),
+    )
 }
 
 /// "purposes from/to peers", or "from/to N peers" when the names would not fit.

@@ -4,6 +4,7 @@ use std::fmt::Write;
 
 use super::endpoint;
 use crate::flows::cancel::{CancelToken, Cancelled};
+use crate::flows::known::Known;
 use crate::flows::matrix::{port_range, Flow};
 
 const HEADER: &str = "| Source | Source addresses | Destination | Destination addresses \
@@ -39,10 +40,11 @@ pub(super) fn table(flows: &[Flow], cancel: &CancelToken) -> Result<String, Canc
     Ok(table)
 }
 
-fn addresses(cidrs: &[String]) -> String {
-    if cidrs.is_empty() {
-        "not declared".to_owned()
-    } else {
-        cidrs.join(", ")
+/// The CIDRs joined; `views::matrix` builds the table only when every one is known.
+fn addresses(cidrs: &Known<Vec<String>>) -> String {
+    match cidrs.value() {
+        Some(cidrs) if cidrs.is_empty() => "not declared".to_owned(),
+        Some(cidrs) => cidrs.join(", "),
+        None => "known after apply".to_owned(),
     }
 }

@@ -12,19 +12,33 @@ mod rules;
 use sha2::{Digest, Sha256};
 
 use super::cancel::{CancelToken, Cancelled};
-use super::expand::Kind;
+use super::estate::{AddressSet, Member};
+use super::expand::{Expanded, Kind};
+use super::known::Known;
 use super::matrix::{endpoint_label, Flow, FlowMatrix};
 
 /// Longest rule description AWS security group rules (and Azure NSG rules) accept.
 pub const MAX_DESCRIPTION: usize = 140;
 
 /// Builds every output from the sorted flow list, unless `cancel` is set on the way.
-pub fn matrix(flows: Vec<Flow>, cancel: &CancelToken) -> Result<FlowMatrix, Cancelled> {
-    let (ingress_rules, egress_rules) = rules::rules(&flows, cancel)?;
+/// Outputs that need an address known only after apply are [`Known::Unknown`].
+pub fn matrix(expanded: Vec<Expanded>, cancel: &CancelToken) -> Result<FlowMatrix, Cancelled> {
+    let (ingress_rules, egress_rules) = rules::rules(&expanded, cancel)?;
+    let grouped_rules = groups::grouped_rules(&expanded, cancel)?;
+    let flows: Vec<Flow> = expanded.into_iter().map(|e| e.flow).collect();
+    let known = flows
+        .iter()
+        .all(|f| f.source_addresses.is_known() && f.destination_addresses.is_known());
+    let (id, flows_markdown) = if known {
+        let table = markdown::table(&flows, cancel)?;
+        (Known::Value(hex(&digest_of(&flows))), Known::Value(table))
+    } else {
+        (Known::Unknown, Known::Unknown)
+    };
     Ok(FlowMatrix {
-        id: hex(&digest_of(&flows)),
-        grouped_rules: groups::grouped_rules(&flows, cancel)?,
-        flows_markdown: markdown::table(&flows, cancel)?,
+        id,
+        grouped_rules,
+        flows_markdown,
         flows_mermaid: mermaid::diagram(&flows, cancel)?,
         flows,
         ingress_rules,
@@ -64,20 +78,21 @@ struct Side<'f> {
     direction: Direction,
     appliance: &'f str,
     interface: &'f Option<String>,
-    appliance_cidrs: &'f [String],
+    appliance_addresses: &'f AddressSet,
     peer: &'f str,
     peer_interface: &'f Option<String>,
-    /// The peer's CIDRs that pair with the appliance: see [`paired`].
-    peer_cidrs: Vec<&'f str>,
+    /// The peer's addresses that pair with the appliance: see [`paired`].
+    peer_addresses: Vec<&'f Member>,
     /// Whether the peer is a declared appliance too, so the flow has a second side.
     peer_is_appliance: bool,
 }
 
 /// Every flow from each end that is an appliance: its destination (ingress) and its
 /// source (egress).
-fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
+fn sides(flows: &[Expanded]) -> impl Iterator<Item = Side<'_>> {
     let appliance = |kind: &str| Kind::from_name(kind).is_some_and(Kind::is_appliance);
-    flows.iter().flat_map(move |flow| {
+    flows.iter().flat_map(move |expanded| {
+        let flow = &expanded.flow;
         let (source_is, destination_is) = (
             appliance(&flow.source_kind),
             appliance(&flow.destination_kind),
@@ -87,10 +102,10 @@ fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
             direction: Direction::Ingress,
             appliance: &flow.destination,
             interface: &flow.destination_interface,
-            appliance_cidrs: &flow.destination_addresses,
+            appliance_addresses: &expanded.destination,
             peer: &flow.source,
             peer_interface: &flow.source_interface,
-            peer_cidrs: paired(&flow.source_addresses, &flow.destination_addresses),
+            peer_addresses: paired(&expanded.source, &expanded.destination),
             peer_is_appliance: source_is,
         });
         let egress = source_is.then(|| Side {
@@ -98,37 +113,38 @@ fn sides(flows: &[Flow]) -> impl Iterator<Item = Side<'_>> {
             direction: Direction::Egress,
             appliance: &flow.source,
             interface: &flow.source_interface,
-            appliance_cidrs: &flow.source_addresses,
+            appliance_addresses: &expanded.source,
             peer: &flow.destination,
             peer_interface: &flow.destination_interface,
-            peer_cidrs: paired(&flow.destination_addresses, &flow.source_addresses),
+            peer_addresses: paired(&expanded.destination, &expanded.source),
             peer_is_appliance: destination_is,
         });
         ingress.into_iter().chain(egress)
     })
 }
 
-/// The peer CIDRs a rule may pair with the appliance: those of an address family the
+/// The peer addresses a rule may pair with the appliance: those of an address family the
 /// appliance interface has (an IPv4-only interface gets no IPv6 rule, which could never
 /// match). When the appliance declares no address there is nothing to pair against, and
-/// every family is kept.
-fn paired<'f>(peer: &'f [String], appliance: &[String]) -> Vec<&'f str> {
-    let has_ipv6 = appliance.iter().any(|cidr| is_ipv6(cidr));
-    let has_ipv4 = appliance.iter().any(|cidr| !is_ipv6(cidr));
-    peer.iter()
-        .filter(|cidr| appliance.is_empty() || if is_ipv6(cidr) { has_ipv6 } else { has_ipv4 })
-        .map(String::as_str)
+/// every family is kept. An address known only after apply counts as IPv4.
+fn paired<'f>(peer: &'f AddressSet, appliance: &AddressSet) -> Vec<&'f Member> {
+    let (has_ipv4, has_ipv6) = (appliance.has_family(false), appliance.has_family(true));
+    peer.members()
+        .iter()
+        .filter(|m| {
+            appliance.is_empty()
+                || if m.address.is_ipv6() {
+                    has_ipv6
+                } else {
+                    has_ipv4
+                }
+        })
         .collect()
 }
 
 /// An endpoint with its interface when it has one: `panorama.primary@eth1`.
 fn endpoint(name: &str, interface: &Option<String>) -> String {
     endpoint_label(name, interface.as_deref())
-}
-
-/// Whether a CIDR is IPv6 (the engine writes CIDRs canonically).
-fn is_ipv6(cidr: &str) -> bool {
-    cidr.contains(':')
 }
 
 /// Whether AWS security group rule descriptions (and so Azure NSG rules) accept `c`.

@@ -1,19 +1,29 @@
-//! Per-CIDR rules: one per appliance interface, direction, protocol, port range and peer
-//! CIDR, shaped for AWS security group rules. Peers that share a CIDR (two firewall groups
-//! declaring the same range, say) share one rule: AWS refuses a second rule with the same
-//! protocol, ports and CIDR in one security group.
+//! Per-address rules: one per appliance interface, direction, protocol, port range and peer
+//! address, shaped for AWS security group rules. Peers that share a CIDR (two firewall
+//! groups declaring the same range, say) share one rule: AWS refuses a second rule with
+//! the same protocol, ports and CIDR in one security group. Keys come from
+//! [`crate::flows::keys`].
+//!
+//! An address known only after apply gives a rule of its own (it is never taken for
+//! another address) whose CIDRs are unknown; a rule whose key is unknown makes its whole
+//! list unknown, since the list is sorted by key.
 
 use std::collections::BTreeMap;
 
-use super::{description, is_ipv6, sides, Direction, Side, MAX_DESCRIPTION};
+use super::{description, sides, Direction, Side, MAX_DESCRIPTION};
 use crate::flows::cancel::{CancelToken, Cancelled};
+use crate::flows::estate::{Address, Member};
+use crate::flows::expand::Expanded;
+use crate::flows::keys::rule_key;
+use crate::flows::known::Known;
 use crate::flows::matrix::{Flow, Rule};
 
-/// The ingress and egress rules of `flows`, each sorted by key.
-pub(super) fn rules(
-    flows: &[Flow],
-    cancel: &CancelToken,
-) -> Result<(Vec<Rule>, Vec<Rule>), Cancelled> {
+/// One direction's rules, sorted by key: unknown while a key is.
+type Rules = Known<Vec<Rule>>;
+
+/// The ingress and egress rules of `flows`, each sorted by key, unless `cancel` is set on
+/// the way.
+pub(super) fn rules(flows: &[Expanded], cancel: &CancelToken) -> Result<(Rules, Rules), Cancelled> {
     let mut ingress = BTreeMap::new();
     let mut egress = BTreeMap::new();
     for side in sides(flows) {
@@ -22,7 +32,7 @@ pub(super) fn rules(
             Direction::Ingress => &mut ingress,
             Direction::Egress => &mut egress,
         };
-        for part in per_cidr(&side) {
+        for part in per_address(&side) {
             rules
                 .entry(part.target())
                 .or_insert_with(Vec::new)
@@ -30,22 +40,24 @@ pub(super) fn rules(
         }
     }
     Ok((
-        merged(ingress, Direction::Ingress.preposition()),
-        merged(egress, Direction::Egress.preposition()),
+        merged(ingress, Direction::Ingress.preposition(), cancel)?,
+        merged(egress, Direction::Egress.preposition(), cancel)?,
     ))
 }
 
 /// What a cloud refuses twice in one security group: appliance, interface, protocol,
-/// ports and CIDR.
-type Target<'f> = (&'f str, &'f Option<String>, &'f str, u16, u16, &'f str);
+/// ports and address. Unknown addresses differ by where they are declared, so they never
+/// share a rule.
+type Target<'f> = (&'f str, &'f Option<String>, &'f str, u16, u16, &'f Address);
 
-/// One flow side for one peer CIDR, before peers sharing the CIDR merge.
+/// One flow side for one peer address, before peers sharing the address merge.
 struct Part<'f> {
     flow: &'f Flow,
     appliance: &'f str,
     interface: &'f Option<String>,
     peer: &'f str,
-    cidr: &'f str,
+    member: &'f Member,
+    key: Known<String>,
 }
 
 impl<'f> Part<'f> {
@@ -57,67 +69,90 @@ impl<'f> Part<'f> {
             &flow.protocol,
             flow.from_port,
             flow.to_port,
-            self.cidr,
+            &self.member.address,
         )
     }
 }
 
-/// The key of a rule: its flow's key and the peer CIDR. The one place rule keys are made.
-fn rule_key(flow_key: &str, cidr: &str) -> String {
-    format!("{flow_key}:{cidr}")
-}
-
-/// One part per peer CIDR of a flow side.
-fn per_cidr<'s, 'f>(side: &'s Side<'f>) -> impl Iterator<Item = Part<'f>> + 's {
-    side.peer_cidrs.iter().map(move |&cidr| Part {
+/// One part per peer address of a flow side.
+fn per_address<'s, 'f>(side: &'s Side<'f>) -> impl Iterator<Item = Part<'f>> + 's {
+    side.peer_addresses.iter().map(move |&member| Part {
         flow: side.flow,
         appliance: side.appliance,
         interface: side.interface,
         peer: side.peer,
-        cidr,
+        member,
+        key: rule_key(&side.flow.key, member),
     })
 }
 
-/// One rule per target, sorted by key. A rule several parts share keeps the key, `peer`
-/// and `flow_key` of the part with the smallest key, and lists every peer and flow key.
-fn merged(targets: BTreeMap<Target<'_>, Vec<Part<'_>>>, preposition: &str) -> Vec<Rule> {
-    let mut rules: Vec<Rule> = targets
-        .into_values()
-        .filter_map(|mut parts| {
-            parts.sort_by_cached_key(|part| rule_key(&part.flow.key, part.cidr));
-            let first = parts.first()?;
-            let mut peers: Vec<String> = parts.iter().map(|p| p.peer.to_owned()).collect();
-            peers.sort_unstable();
-            peers.dedup();
-            let mut flow_keys: Vec<String> = parts.iter().map(|p| p.flow.key.clone()).collect();
-            flow_keys.sort_unstable();
-            flow_keys.dedup();
-            let mut purposes: Vec<&str> = Vec::new();
-            for purpose in parts.iter().flat_map(|p| p.flow.purpose.split(',')) {
-                if !purposes.contains(&purpose) {
-                    purposes.push(purpose);
-                }
-            }
-            let cidr = first.cidr;
-            Some(Rule {
-                key: rule_key(&first.flow.key, cidr),
-                appliance: first.appliance.to_owned(),
-                interface: first.interface.clone(),
-                peer: first.peer.to_owned(),
-                protocol: first.flow.protocol.clone(),
-                from_port: first.flow.from_port,
-                to_port: first.flow.to_port,
-                cidr_ipv4: (!is_ipv6(cidr)).then(|| cidr.to_owned()),
-                cidr_ipv6: is_ipv6(cidr).then(|| cidr.to_owned()),
-                description: rule_description(&purposes.join(","), preposition, &peers),
-                flow_key: first.flow.key.clone(),
-                peers,
-                flow_keys,
-            })
-        })
-        .collect();
+/// One rule per target, sorted by key; unknown when a key is. A rule several parts share
+/// keeps the key, `peer` and `flow_key` of the part with the smallest key, and lists every
+/// peer and flow key.
+fn merged(
+    targets: BTreeMap<Target<'_>, Vec<Part<'_>>>,
+    preposition: &str,
+    cancel: &CancelToken,
+) -> Result<Rules, Cancelled> {
+    let mut rules = Vec::with_capacity(targets.len());
+    for parts in targets.into_values() {
+        cancel.check()?;
+        match rule(parts, preposition) {
+            Some(Known::Value(rule)) => rules.push(rule),
+            // The list is sorted by key, so one unknown key leaves its order unknown.
+            Some(Known::Unknown) => return Ok(Known::Unknown),
+            None => {}
+        }
+    }
     rules.sort_by(|a, b| a.key.cmp(&b.key));
-    rules
+    Ok(Known::Value(rules))
+}
+
+/// The rule of the parts of one target. Parts with unknown keys have unknown addresses,
+/// which no other part shares.
+fn rule(mut parts: Vec<Part<'_>>, preposition: &str) -> Option<Known<Rule>> {
+    parts.sort_by(|a, b| a.key.cmp(&b.key));
+    let first = parts.first()?;
+    let Known::Value(key) = &first.key else {
+        return Some(Known::Unknown);
+    };
+    let mut peers: Vec<String> = parts.iter().map(|p| p.peer.to_owned()).collect();
+    peers.sort_unstable();
+    peers.dedup();
+    let mut flow_keys: Vec<String> = parts.iter().map(|p| p.flow.key.clone()).collect();
+    flow_keys.sort_unstable();
+    flow_keys.dedup();
+    let mut purposes: Vec<&str> = Vec::new();
+    for purpose in parts.iter().flat_map(|p| p.flow.purpose.split(',')) {
+        if !purposes.contains(&purpose) {
+            purposes.push(purpose);
+        }
+    }
+    let (cidr_ipv4, cidr_ipv6) = match &first.member.address {
+        Address::Known(net) => {
+            let cidr = Some(net.to_string());
+            match first.member.address.is_ipv6() {
+                true => (Known::Value(None), Known::Value(cidr)),
+                false => (Known::Value(cidr), Known::Value(None)),
+            }
+        }
+        Address::Unknown(_) => (Known::Unknown, Known::Unknown),
+    };
+    Some(Known::Value(Rule {
+        key: key.clone(),
+        appliance: first.appliance.to_owned(),
+        interface: first.interface.clone(),
+        peer: first.peer.to_owned(),
+        protocol: first.flow.protocol.clone(),
+        from_port: first.flow.from_port,
+        to_port: first.flow.to_port,
+        cidr_ipv4,
+        cidr_ipv6,
+        description: rule_description(&purposes.join(","), preposition, &peers),
+        flow_key: first.flow.key.clone(),
+        peers,
+        flow_keys,
+    }))
 }
 
 /// "purposes from/to peers", naming as many peers as fit in [`MAX_DESCRIPTION`]

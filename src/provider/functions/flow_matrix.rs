@@ -1,0 +1,177 @@
+//! `provider::panorama::flow_matrix(estate)`: the data source's outputs, at plan time.
+//!
+//! The estate goes through the same reader and engine entry point as the data source
+//! ([`flows::compute_input_cancellable`]), so the result equals the data source's computed attributes
+//! for the same estate. Unknown values: a wholly unknown estate (as during `terraform
+//! validate`), or any unknown value that is not an address, gives an unknown result;
+//! unknown addresses give a result whose keys and lengths are known.
+
+use crate::flows;
+use crate::tfproto::{Function, FunctionError, Parameter, Type, Value};
+
+use super::super::schema::{self, SchemaError};
+use super::super::{convert, output};
+use super::{argument_error, stopped};
+
+/// The function's name: `provider::panorama::flow_matrix`.
+pub const NAME: &str = "flow_matrix";
+
+/// The parameter's name, which errors start with.
+const ESTATE: &str = "estate";
+
+const SUMMARY: &str = "The flows and rules of a Panorama estate, known at plan time.";
+
+const DESCRIPTION: &str = "Computes for `estate` what the data source `panorama_flow_matrix` \
+computes: an object with its computed attributes (`id`, `flows`, `ingress_rules`, \
+`egress_rules`, `grouped_rules`, `flows_markdown`, `flows_mermaid`), equal to the data \
+source's for the same estate. `estate` holds the data source's arguments and is read as \
+strictly (an unknown attribute name is an error naming the closest valid one).\n\n\
+Unlike the data source, whose read Terraform defers to apply while any argument is unknown, \
+the function plans when the only unknown values are addresses (an `aws_network_interface`'s \
+`private_ip` created in the same plan): every list length and every `key` is known, and \
+only what needs an unknown address is known after apply (the rule's `cidr_ipv4` and \
+`cidr_ipv6`, the flows' address lists, grouped rules' CIDR lists, `id` and \
+`flows_markdown`). An address known after apply counts as IPv4. Any other unknown value \
+gives an unknown result. Errors name the path inside `estate`; warnings are not shown \
+(functions cannot return them). Terraform 1.8 and later.";
+
+/// The function, with its signature derived once.
+#[derive(Debug, Clone)]
+pub struct FlowMatrixFunction {
+    definition: Function,
+}
+
+impl FlowMatrixFunction {
+    /// Derives the signature: one `dynamic` parameter, the data source's computed
+    /// attributes as the return type.
+    pub fn new() -> Result<Self, SchemaError> {
+        Ok(FlowMatrixFunction {
+            definition: Function {
+                summary: SUMMARY.to_owned(),
+                description: DESCRIPTION.to_owned(),
+                parameters: vec![Parameter {
+                    name: ESTATE.to_owned(),
+                    ty: Type::Dynamic,
+                    allow_null: false,
+                    allow_unknown: true,
+                    description: estate_description()?,
+                }],
+                returns: schema::outputs_type()?,
+            },
+        })
+    }
+
+    /// The signature.
+    pub fn definition(&self) -> &Function {
+        &self.definition
+    }
+
+    /// The outputs for the estate in `arguments` (one value), or [`stopped`] soon after
+    /// `cancel` is set.
+    pub fn call(
+        &self,
+        arguments: &[Value],
+        cancel: &flows::CancelToken,
+    ) -> Result<Value, FunctionError> {
+        let [estate] = arguments else {
+            return Err(FunctionError::internal("flow_matrix takes one argument."));
+        };
+        if estate.is_unknown() {
+            return Ok(Value::Unknown);
+        }
+        let Ok(outcome) = flows::compute_input_cancellable(&convert::input(estate), cancel) else {
+            return Err(stopped());
+        };
+        if let Some(error) = argument_error(ESTATE, 0, &outcome.diagnostics) {
+            return Err(error);
+        }
+        let Some(matrix) = outcome.matrix else {
+            // A value other than an address is unknown: wait for it.
+            return Ok(Value::Unknown);
+        };
+        output::to_value_cancellable(&matrix, &self.definition.returns, cancel).map_err(|error| {
+            // The writer fails once the token is set; the token tells it from a bug.
+            if cancel.is_cancelled() {
+                return stopped();
+            }
+            FunctionError::internal(format!(
+                "The result could not be built: {error}. This is a bug in the provider: please report it with the configuration."
+            ))
+        })
+    }
+}
+
+/// What `estate` holds: each of the data source's arguments, one line each.
+fn estate_description() -> Result<String, SchemaError> {
+    let mut text = String::from(
+        "An object with the arguments of the data source `panorama_flow_matrix` (see its \
+         documentation for every attribute inside them):\n",
+    );
+    for field in flows::schema::estate_fields()? {
+        let usage = if field.required {
+            "required"
+        } else {
+            "optional"
+        };
+        let summary = field.description.split("\n\n").next().unwrap_or_default();
+        text.push_str(&format!(
+            "\n- `{}` ({}, {usage}): {summary}",
+            field.name,
+            field.shape.label()
+        ));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_signature_takes_a_dynamic_estate_and_returns_the_outputs() {
+        let function = FlowMatrixFunction::new().unwrap();
+        let definition = function.definition();
+        let [estate] = definition.parameters.as_slice() else {
+            panic!("one parameter")
+        };
+        assert_eq!(estate.ty, Type::Dynamic);
+        assert!(estate.allow_unknown && !estate.allow_null);
+        assert!(estate
+            .description
+            .contains("\n- `panorama` (Attributes, required): The Panorama management server"));
+        let Type::Object(returns) = &definition.returns else {
+            panic!("an object")
+        };
+        let names: Vec<String> = returns.keys().cloned().collect();
+        assert_eq!(names, schema::computed_attribute_names().unwrap());
+    }
+
+    #[test]
+    fn an_unknown_estate_gives_an_unknown_result() {
+        let function = FlowMatrixFunction::new().unwrap();
+        let cancel = flows::CancelToken::new();
+        assert_eq!(
+            function.call(&[Value::Unknown], &cancel),
+            Ok(Value::Unknown)
+        );
+        let typed = Value::Dynamic(
+            Type::object([("panorama", Type::Dynamic)]),
+            Box::new(Value::Unknown),
+        );
+        assert_eq!(function.call(&[typed], &cancel), Ok(Value::Unknown));
+    }
+
+    #[test]
+    fn a_set_token_stops_the_call() {
+        let function = FlowMatrixFunction::new().unwrap();
+        let json = serde_json::json!({
+            "panorama": { "version": "11.1.2", "nodes": { "a": { "addresses": { "mgt": ["10.0.0.1"] } } } },
+        });
+        let (_, estate) = Type::of_literal(&json);
+        let cancel = flows::CancelToken::new();
+        let computed = function.call(std::slice::from_ref(&estate), &cancel);
+        assert!(matches!(computed, Ok(Value::Object(_))), "{computed:?}");
+        cancel.cancel();
+        assert_eq!(function.call(&[estate], &cancel), Err(stopped()));
+    }
+}
