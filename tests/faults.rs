@@ -86,6 +86,7 @@ fn validate_request(config: pb::DynamicValue) -> Vec<u8> {
 const READ: &str = "/tfplugin6.Provider/ReadDataSource";
 const VALIDATE: &str = "/tfplugin6.Provider/ValidateDataResourceConfig";
 const STOP: &str = "/tfplugin6.Provider/StopProvider";
+const CALL_FUNCTION: &str = "/tfplugin6.Provider/CallFunction";
 
 /// Starts a call on its own connection and thread; the result arrives on the handle.
 fn call_in_background(socket: &Path, path: &'static str, message: Vec<u8>) -> Answer {
@@ -177,29 +178,21 @@ fn sigterm_during_a_long_read_exits_within_a_second() {
     exits_within_a_second_during_a_long_read(|plugin| plugin.signal("TERM"));
 }
 
-#[test]
-fn stop_provider_stops_the_computation_not_just_the_answer() {
+/// Starts a long call (`path` with `request`), sends StopProvider once it is underway,
+/// and returns its answer after asserting that the work itself stopped: the process goes
+/// idle within a moment (the rest of the work would take seconds of CPU) instead of
+/// computing on, and still serves.
+fn stop_provider_during(path: &'static str, request: Vec<u8>) -> Vec<u8> {
     let _serial = one_at_a_time();
     let plugin = start(None);
     let pid = plugin.child.id();
     let before = cpu_time(pid);
-    let read = call_in_background(
-        &plugin.socket,
-        READ,
-        read_request(wire(&estate(LONG_READ_GROUPS))),
-    );
+    let call = call_in_background(&plugin.socket, path, request);
     wait_for_work(pid, before, Duration::from_millis(300));
     let mut sock = plain_connect(&plugin.socket).expect("connect");
     grpc_unary(&mut sock, STOP, &[]).expect("StopProvider answered");
-    let (answer, _) = read.join().expect("read thread");
-    let response =
-        pb::read_data_source::Response::decode(answer.expect("read answered").as_slice())
-            .expect("response decodes");
-    assert!(response.state.is_none());
-    assert_eq!(response.diagnostics.len(), 1, "{:?}", response.diagnostics);
-    assert_eq!(response.diagnostics[0].summary, "Stopped");
-    // The work itself stopped: the process goes idle within a moment (the rest of the
-    // read would take seconds of CPU) instead of computing on.
+    let (answer, _) = call.join().expect("call thread");
+    let answer = answer.expect("call answered");
     let stopped = Instant::now();
     let idle = loop {
         let from = cpu_time(pid);
@@ -215,9 +208,39 @@ fn stop_provider_stops_the_computation_not_just_the_answer() {
         );
     };
     eprintln!("idle within {idle:?} of the Stopped answer");
-    // And the provider still serves.
     let mut sock = plain_connect(&plugin.socket).expect("connect");
     assert!(health_check(&mut sock).expect("health check"));
+    answer
+}
+
+#[test]
+fn stop_provider_stops_the_computation_not_just_the_answer() {
+    let answer = stop_provider_during(READ, read_request(wire(&estate(LONG_READ_GROUPS))));
+    let response =
+        pb::read_data_source::Response::decode(answer.as_slice()).expect("response decodes");
+    assert!(response.state.is_none());
+    assert_eq!(response.diagnostics.len(), 1, "{:?}", response.diagnostics);
+    assert_eq!(response.diagnostics[0].summary, "Stopped");
+}
+
+#[test]
+fn stop_provider_stops_a_function_call_like_a_read() {
+    // provider::panorama::flow_matrix(estate): the estate as one `dynamic` argument.
+    let (ty, value) = Type::of_literal(&estate(LONG_READ_GROUPS));
+    let argument = msgpack::to_dynamic_value(&Value::Dynamic(ty, Box::new(value)), &Type::Dynamic)
+        .expect("encodes");
+    let request = pb::call_function::Request {
+        name: "flow_matrix".into(),
+        arguments: vec![argument],
+    }
+    .encode_to_vec();
+    let answer = stop_provider_during(CALL_FUNCTION, request);
+    let response =
+        pb::call_function::Response::decode(answer.as_slice()).expect("response decodes");
+    assert!(response.result.is_none());
+    let error = response.error.expect("an error");
+    assert!(error.text.starts_with("Stopped: "), "{}", error.text);
+    assert_eq!(error.function_argument, None);
 }
 
 /// The answer to a call started with [`call_in_background`], and when it came.
