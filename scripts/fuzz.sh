@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../fuzz"
 seconds="${FUZZ_SECONDS:-60}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(msgpack json data_source engine)
+  targets=(msgpack json data_source engine function)
 fi
 if ! cargo +nightly fuzz --help >/dev/null 2>&1; then
   echo "fuzz.sh: needs cargo-fuzz and the nightly toolchain: cargo install cargo-fuzz" >&2

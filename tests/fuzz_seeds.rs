@@ -84,7 +84,16 @@ fn example_estates() -> Vec<(String, serde_json::Value)> {
     }
     // The contract's own example (SPEC.md) touches every part of an estate the examples
     // leave out: WildFire, Cortex Data Lake, IPv6, service options.
-    estates.push(("spec.estate".to_owned(), serde_json::json!({
+    estates.push(("spec.estate".to_owned(), spec_estate()));
+    // Examples that share an estate give one seed.
+    let mut seen = std::collections::BTreeSet::new();
+    estates.retain(|(_, estate)| seen.insert(estate.to_string()));
+    estates
+}
+
+/// SPEC.md's estate.
+fn spec_estate() -> serde_json::Value {
+    serde_json::json!({
         "panorama": {
             "version": "10.2.4", "model": "m-600", "mode": "panorama",
             "collector_group": "east", "ha_encryption": true,
@@ -112,18 +121,25 @@ fn example_estates() -> Vec<(String, serde_json::Value)> {
             "syslog": { "addresses": ["10.9.0.5"], "transport": "ssl", "include_log_collectors": true },
             "ldap": { "addresses": ["10.9.0.7"], "ports": [636] },
         },
-    })));
-    // Examples that share an estate give one seed.
-    let mut seen = std::collections::BTreeSet::new();
-    estates.retain(|(_, estate)| seen.insert(estate.to_string()));
-    estates
+    })
+}
+
+/// SPEC.md's estate with addresses known only after apply (a node's, and a named one of a
+/// firewall group), as the `function` target writes unknowns.
+fn spec_estate_with_unknown_addresses() -> serde_json::Value {
+    let mut estate = spec_estate();
+    let unknown = serde_json::json!("(known after apply)");
+    estate["panorama"]["nodes"]["primary"]["addresses"]["mgt"] = serde_json::json!([unknown]);
+    estate["firewalls"]["branches"]["addresses"] =
+        serde_json::json!({ "east": unknown, "west": "10.21.0.0/16" });
+    estate
 }
 
 /// Writes each estate as a seed of every target.
 fn write_corpus(estates: &[(String, serde_json::Value)]) {
     let data_source = FlowMatrixDataSource::new().expect("schema");
     let ty = data_source.schema().block.value_type();
-    for target in ["engine", "json", "data_source", "msgpack"] {
+    for target in ["engine", "json", "data_source", "msgpack", "function"] {
         let dir = corpus(target);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("corpus directory");
@@ -139,12 +155,20 @@ fn write_corpus(estates: &[(String, serde_json::Value)]) {
         };
         write("engine", None, &json);
         write("json", None, &json);
-        // data_source: an odd first byte means structured JSON.
+        // data_source and function: an odd first byte means structured JSON.
         write("data_source", Some(1), &json);
+        write("function", Some(1), &json);
         // msgpack: type 0 is the data source's configuration type.
         write("msgpack", Some(0), &wire);
     }
+    let json = serde_json::to_vec_pretty(&spec_estate_with_unknown_addresses()).expect("JSON");
+    let mut seed = vec![1];
+    seed.extend_from_slice(&json);
+    std::fs::write(corpus("function").join(UNKNOWN_SEED), seed).expect("write seed");
 }
+
+/// The `function` target's seed with addresses known only after apply.
+const UNKNOWN_SEED: &str = "spec-unknown-addresses.estate";
 
 #[test]
 fn seed_corpus_holds_the_examples_valid_estates() {
@@ -174,12 +198,18 @@ fn seed_corpus_holds_the_examples_valid_estates() {
             std::fs::read(corpus("json").join(name)).ok(),
             Some(bytes.clone())
         );
-        assert_eq!(
-            std::fs::read(corpus("data_source").join(name))
-                .ok()
-                .map(|s| s[1..].to_vec()),
-            Some(bytes)
-        );
+        for target in ["data_source", "function"] {
+            assert_eq!(
+                std::fs::read(corpus(target).join(name))
+                    .ok()
+                    .map(|s| s[1..].to_vec()),
+                Some(bytes.clone()),
+                "{target}"
+            );
+        }
         assert!(corpus("msgpack").join(name).is_file());
     }
+    let seed = std::fs::read(corpus("function").join(UNKNOWN_SEED)).expect("the unknowns seed");
+    let estate: serde_json::Value = serde_json::from_slice(&seed[1..]).expect("JSON");
+    assert_eq!(estate, spec_estate_with_unknown_addresses());
 }
