@@ -40,6 +40,16 @@ pub struct RuleInput {
     /// Prefix list the rule refers to instead of a CIDR, if any (names it in the reason).
     #[serde(default)]
     pub prefix_list_id: Option<String>,
+    /// The appliance of a rule of the flow matrix: with `interface` and `flow_key`, the
+    /// scope the required rules must share (module `scope`). Ignored in actual rules.
+    #[serde(default)]
+    pub appliance: Option<String>,
+    /// The appliance's interface of a rule of the flow matrix, or null.
+    #[serde(default)]
+    pub interface: Option<String>,
+    /// The key of the flow of a rule of the flow matrix, which tells its direction.
+    #[serde(default)]
+    pub flow_key: Option<String>,
 }
 
 impl From<&Rule> for RuleInput {
@@ -53,6 +63,9 @@ impl From<&Rule> for RuleInput {
             cidr_ipv6: rule.cidr_ipv6.value().cloned().flatten(),
             referenced_security_group_id: None,
             prefix_list_id: None,
+            appliance: Some(rule.appliance.clone()),
+            interface: rule.interface.clone(),
+            flow_key: Some(rule.flow_key.clone()),
         }
     }
 }

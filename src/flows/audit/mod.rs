@@ -46,7 +46,8 @@
 //! function, the command line) hands back its own rule objects untouched. Input order is
 //! kept, and the same inputs always give the same findings.
 //!
-//! Steps: [`parse_required`] and [`parse_actual`] check what was written (module `input`)
+//! Steps: [`scope::check`] makes sure the required rules are those of one appliance
+//! interface in one direction; [`parse_required`] and [`parse_actual`] check what was written (module `input`)
 //! into [`RequiredRule`] and [`ActualRule`] values (`rule`); [`compare`] sees each plane
 //! (TCP or UDP, IPv4 or IPv6) as port x address boxes and compares them exactly (`plane`,
 //! over the one-dimensional unions of `span`); `reason` says why each excess rule is.
@@ -55,6 +56,7 @@ mod input;
 mod plane;
 mod reason;
 mod rule;
+pub mod scope;
 mod span;
 
 #[cfg(test)]
@@ -97,12 +99,14 @@ pub struct Excess {
     pub reasons: Vec<Reason>,
 }
 
-/// Checks both lists and compares them; on bad input, every diagnostic at once (paths
-/// `required[i].field` and `actual[i].field`).
+/// Checks both lists, and that the required rules are of one appliance interface and
+/// direction ([`scope::check`]), and compares them; on bad input, every diagnostic at once
+/// (paths `required[i].field` and `actual[i].field`).
 pub fn audit(required: &[RuleInput], actual: &[RuleInput]) -> Result<Findings, Vec<Diagnostic>> {
-    match (parse_required(required), parse_actual(actual)) {
-        (Ok(required), Ok(actual)) => Ok(compare(&required, &actual)),
-        (required, actual) => Err([required.err(), actual.err()]
+    let scope = scope::check(required).map_err(|error| vec![error]);
+    match (scope, parse_required(required), parse_actual(actual)) {
+        (Ok(()), Ok(required), Ok(actual)) => Ok(compare(&required, &actual)),
+        (scope, required, actual) => Err([scope.err(), required.err(), actual.err()]
             .into_iter()
             .flatten()
             .flatten()

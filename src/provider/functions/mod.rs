@@ -5,7 +5,9 @@
 //!   estate, computed at plan time even when addresses are known only after apply
 //!   (Terraform defers a data source's read to apply whenever an input is unknown);
 //! - [`chunk_rules`](chunk_rules::ChunkRulesFunction): which security group of an
-//!   interface each rule goes to, so none exceeds a quota of rules per group.
+//!   interface each rule goes to, so none exceeds a quota of rules per group;
+//! - [`audit`](audit::AuditFunction): whether the rules a security group has match the
+//!   rules the matrix requires, for `check` blocks and `terraform test`.
 //!
 //! Each function decodes its arguments against its parameters' types, reads them with the
 //! engine's checks, and returns one value of its return type, or one [`FunctionError`]
@@ -16,6 +18,7 @@
 //! at once, with a [`CancelToken`] that StopProvider sets; a stopped call answers
 //! [`stopped`].
 
+pub mod audit;
 pub mod chunk_rules;
 pub mod flow_matrix;
 
@@ -24,6 +27,7 @@ use crate::tfproto::tfplugin6::DynamicValue;
 use crate::tfproto::{msgpack, Function, FunctionError, Value};
 
 use super::schema::SchemaError;
+use audit::AuditFunction;
 use chunk_rules::ChunkRulesFunction;
 use flow_matrix::FlowMatrixFunction;
 
@@ -32,6 +36,7 @@ use flow_matrix::FlowMatrixFunction;
 pub struct Functions {
     flow_matrix: FlowMatrixFunction,
     chunk_rules: ChunkRulesFunction,
+    audit: AuditFunction,
 }
 
 impl Functions {
@@ -40,12 +45,14 @@ impl Functions {
         Ok(Functions {
             flow_matrix: FlowMatrixFunction::new()?,
             chunk_rules: ChunkRulesFunction::new(),
+            audit: AuditFunction::new(),
         })
     }
 
     /// Every function by name, sorted.
     pub fn definitions(&self) -> Vec<(&'static str, &Function)> {
         vec![
+            (audit::NAME, self.audit.definition()),
             (chunk_rules::NAME, self.chunk_rules.definition()),
             (flow_matrix::NAME, self.flow_matrix.definition()),
         ]
@@ -73,12 +80,13 @@ impl Functions {
                 FunctionError::internal(format!(
                     "This provider has no function `{}`; it has {}.",
                     flows::diagnostic::echo(name),
-                    names.join(" and ")
+                    names.join(", ")
                 ))
             })?;
         let values = decode(definition, arguments)?;
         let result = match name {
             flow_matrix::NAME => self.flow_matrix.call(&values, cancel),
+            audit::NAME => self.audit.call(&values, cancel),
             _ => self.chunk_rules.call(&values, cancel),
         }?;
         msgpack::to_dynamic_value(&result, &definition.returns).map_err(|error| {
