@@ -4,6 +4,8 @@
 //! fail under `CI=true`. The plans use the offline override the README documents, read
 //! from the README itself.
 
+#[path = "aws/fake_ec2.rs"]
+mod fake_ec2;
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -433,4 +435,130 @@ fn the_same_plan_example_passes_its_mock_provider_suite() {
         "{}",
         run.stdout
     );
+}
+
+/// `examples/audit-aws`'s suite: the audit of a drifted and of a matching security group,
+/// fed by `override_data` through `mock_provider "aws"`.
+#[test]
+fn the_audit_example_passes_its_mock_provider_suite() {
+    let what =
+        "terraform test of examples/audit-aws with mock_provider \"aws\" (tests/aws_example.rs)";
+    let Some(ws) = example("examples/audit-aws", what) else {
+        return;
+    };
+    let run = ws.terraform(&["test", "-no-color"]).expect_ok("test");
+    for line in [
+        "run \"a_drifted_group_fails_the_check_naming_each_finding\"... pass",
+        "run \"a_group_that_matches_passes_the_check\"... pass",
+        "Success! 2 passed, 0 failed.",
+    ] {
+        assert!(run.stdout.contains(line), "{line}:\n{}", run.stdout);
+    }
+}
+
+/// A rule of security group `sg-0123456789abcdef0`, the example's default.
+fn sg_rule(
+    id: &'static str,
+    egress: bool,
+    protocol: &'static str,
+    ports: (i32, i32),
+    cidr_ipv4: &'static str,
+) -> fake_ec2::Rule {
+    fake_ec2::Rule {
+        id,
+        group: "sg-0123456789abcdef0",
+        egress,
+        protocol,
+        from_port: ports.0,
+        to_port: ports.1,
+        cidr_ipv4: Some(cidr_ipv4),
+        cidr_ipv6: None,
+    }
+}
+
+/// `terraform plan` of examples/audit-aws with the real AWS provider reading `rules` from
+/// the loopback EC2 stand-in (plus a rule of another group, which the filter must leave
+/// out). Returns the plan's standard output and the EC2 actions the provider asked.
+fn plan_audit_against(rules: Vec<fake_ec2::Rule>) -> Option<(String, Vec<String>)> {
+    let what = "plan of examples/audit-aws against a loopback EC2 (tests/aws_example.rs)";
+    let mut rules = rules;
+    rules.push(fake_ec2::Rule {
+        group: "sg-0fedcba9876543210",
+        ..sg_rule("sgr-other-group", false, "tcp", (3389, 3389), "0.0.0.0/0")
+    });
+    let ec2 = fake_ec2::FakeEc2::start(rules);
+    let ws = example("examples/audit-aws", what)?;
+    // Merged into the README's offline override: every EC2 call goes to the stand-in.
+    let endpoint = format!(
+        "provider \"aws\" {{\n  endpoints {{\n    ec2 = \"{}\"\n  }}\n}}\n",
+        ec2.endpoint
+    );
+    std::fs::write(ws.dir.join("fake_ec2_override.tf"), endpoint).expect("write override");
+    let run = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_ok("plan");
+    Some((run.stdout, ec2.actions()))
+}
+
+#[test]
+fn a_plan_against_a_drifted_group_warns_from_the_check_block() {
+    let drifted = vec![
+        sg_rule("sgr-mgmt", false, "tcp", (3978, 3978), "10.20.0.0/16"),
+        sg_rule("sgr-https", false, "tcp", (443, 443), "0.0.0.0/0"),
+        sg_rule("sgr-ssh", false, "tcp", (22, 22), "10.0.0.0/8"),
+        sg_rule("sgr-dns", true, "udp", (53, 53), "10.0.0.2/32"),
+        sg_rule("sgr-all", true, "-1", (-1, -1), "0.0.0.0/0"),
+    ];
+    let Some((plan, actions)) = plan_audit_against(drifted) else {
+        return;
+    };
+    // Shown with `cargo test -- --nocapture`: the warning as Terraform prints it.
+    let start = plan
+        .find("Warning: Check block assertion failed")
+        .unwrap_or(0);
+    eprintln!("{}", &plan[start..]);
+    let text = unwrapped(&plan);
+    assert_eq!(
+        text.matches("Warning: Check block assertion failed")
+            .count(),
+        2,
+        "one warning per direction:\n{plan}"
+    );
+    for expected in [
+        "Inbound rules of sg-0123456789abcdef0 (panorama.primary@mgt) differ from the flow matrix:",
+        "missing: tcp 28443 from 10.20.0.0/16 (updates from firewall.branches)",
+        "excess: sgr-https (tcp 443 0.0.0.0/0): everyone: 0.0.0.0/0 allows every IPv4 address;",
+        "excess: sgr-ssh (tcp 22 10.0.0.0/8): wider CIDR: ",
+        "Outbound rules of sg-0123456789abcdef0 (panorama.primary@mgt) differ from the flow matrix:",
+        "excess: sgr-all (-1 0.0.0.0/0): all protocols: -1 allows every protocol on every port;",
+    ] {
+        assert!(text.contains(expected), "no `{expected}` in:\n{plan}");
+    }
+    assert!(!text.contains("sgr-other-group"), "{plan}");
+    // The warnings name the findings only, not the rules that are as required.
+    let warnings = unwrapped(&plan[start..]);
+    assert!(
+        !warnings.contains("sgr-mgmt") && !warnings.contains("sgr-dns"),
+        "{plan}"
+    );
+    assert!(
+        !actions.is_empty() && actions.iter().all(|a| a == "DescribeSecurityGroupRules"),
+        "the provider asked EC2 for {actions:?}"
+    );
+}
+
+#[test]
+fn a_plan_against_a_matching_group_does_not_warn() {
+    let matching = vec![
+        sg_rule("sgr-mgmt", false, "tcp", (3978, 3978), "10.20.0.0/16"),
+        sg_rule("sgr-updates", false, "tcp", (28443, 28443), "10.20.0.0/16"),
+        sg_rule("sgr-admin", false, "tcp", (22, 22), "10.50.0.0/24"),
+        sg_rule("sgr-https", false, "tcp", (443, 443), "10.50.0.0/24"),
+        sg_rule("sgr-dns", true, "udp", (53, 53), "10.0.0.2/32"),
+    ];
+    let Some((plan, _)) = plan_audit_against(matching) else {
+        return;
+    };
+    assert!(!plan.contains("Warning:"), "{plan}");
+    assert!(unwrapped(&plan).contains("compliant = true"), "{plan}");
 }

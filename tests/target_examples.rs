@@ -228,6 +228,7 @@ fn quickstart_and_aws_load_as_shipped() {
     loads_as_shipped("examples/quickstart", &[]);
     loads_as_shipped("examples/aws", &["hashicorp/aws"]);
     loads_as_shipped("examples/aws-same-plan", &["hashicorp/aws"]);
+    loads_as_shipped("examples/audit-aws", &["hashicorp/aws"]);
 }
 
 /// Every folder under examples/ is one of the configurations above, a Registry fragment
@@ -250,6 +251,7 @@ fn every_example_folder_is_tested_as_shipped() {
     assert_eq!(
         folders,
         [
+            "audit-aws",
             "aws",
             "aws-same-plan",
             "azure",
