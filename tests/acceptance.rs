@@ -238,6 +238,22 @@ fn terraform_test_suites_with_the_functions_pass() {
     );
 }
 
+/// The audit's adapters (acceptance-tests/audit/aws.tf, azure.tf, gcp.tf, which the docs
+/// show as they are) fed literal rules of each cloud, drifted and as required.
+#[test]
+fn terraform_test_suites_of_the_audit_adapters_pass() {
+    let run = suites_pass("acceptance-tests/audit");
+    for file in ["aws", "azure", "gcp"] {
+        let line = format!("tests/{file}.tftest.hcl... pass");
+        assert!(run.stdout.contains(&line), "{line}:\n{}", run.stdout);
+    }
+    assert!(
+        run.stdout.contains("Success! 8 passed, 0 failed."),
+        "{}",
+        run.stdout
+    );
+}
+
 // Terraform (1.11 to 1.15) places a diagnostic no deeper than a top-level attribute and
 // one map key, so errors inside `panorama` point at `panorama = {` and errors inside a
 // firewall group at its `NAME = {` line; the detail starts with the full path.
