@@ -19,7 +19,7 @@ use std::path::Path;
 use panorama_provider::flows::catalog::MANAGED_ESTATE;
 use panorama_provider::flows::schema;
 use serde_json::Value;
-use support::{platform, provider_binary, repo, Workspace, SOURCE, VERSION};
+use support::{platform, provider_binary, repo, unwrapped, Workspace, SOURCE, VERSION};
 
 /// The provider's entry of `terraform providers schema -json`, the data source's inputs
 /// spelled out from the model.
@@ -169,6 +169,20 @@ fn registry_examples_are_formatted_and_plan() {
                 assert!(
                     plan.stdout.contains(key),
                     "{what}: no `{key}` in the plan:\n{}",
+                    plan.stdout
+                );
+            }
+        }
+        if example.ends_with("functions/audit") {
+            let shown = unwrapped(&plan.stdout);
+            for finding in [
+                "+ compliant = false",
+                "+ \"firewall.branches>panorama.primary@mgt:tcp:28443\",",
+                "+ \"everyone: 0.0.0.0/0 allows every IPv4 address\",",
+            ] {
+                assert!(
+                    shown.contains(finding),
+                    "{what}: no `{finding}`:\n{}",
                     plan.stdout
                 );
             }
