@@ -98,6 +98,10 @@ output "ids" {{
 output "chunks" {{
   value = provider::panorama::chunk_rules(local.matrix.ingress_rules, var.limit)
 }}
+
+output "audit" {{
+  value = provider::panorama::audit(local.matrix.ingress_rules, var.estate.actual)
+}}
 "#
     );
     let ws = Workspace::with_config(&config);
@@ -111,7 +115,7 @@ output "chunks" {{
     );
     // Terraform did call the provider, with the unknown variables; an error from a call
     // would have failed the validation.
-    for function in ["flow_matrix", "chunk_rules"] {
+    for function in ["flow_matrix", "chunk_rules", "audit"] {
         assert!(
             run.stderr.contains(&format!("CallFunction={function}")),
             "Terraform did not call {function}"
@@ -148,4 +152,43 @@ output "matrix" {{
         assert!(stderr.contains(expected), "no `{expected}` in:\n{}", run.stderr);
     }
     assert!(!stderr.contains(".."), "{}", run.stderr);
+}
+
+/// The audit's errors reach Terraform at the call, naming the argument and the path
+/// inside it: rules of two Panorama nodes at once, and an actual rule's bad protocol.
+#[test]
+fn audit_errors_name_the_argument_and_the_rule() {
+    let config = format!(
+        r#"{HEADER}
+locals {{
+  matrix = provider::panorama::flow_matrix({{
+    panorama  = {{ version = "11.1", nodes = {{ a = {{ addresses = {{ mgt = ["10.0.0.1"] }} }}, b = {{ addresses = {{ mgt = ["10.0.0.2"] }} }} }} }}
+    firewalls = {{ f = {{ version = "11.1", addresses = ["10.1.0.0/16"] }} }}
+  }})
+}}
+
+output "both_nodes" {{
+  value = provider::panorama::audit(local.matrix.ingress_rules, [])
+}}
+
+output "bad_protocol" {{
+  value = provider::panorama::audit([], [{{ ip_protocol = "http", from_port = 80, to_port = 80, cidr_ipv4 = "10.0.0.0/8" }}])
+}}
+"#
+    );
+    let ws = Workspace::with_config(&config);
+    ws.init();
+    let run = ws
+        .terraform(&["plan", "-input=false", "-no-color"])
+        .expect_failure("plan");
+    let stderr = unwrapped(&run.stderr);
+    for expected in [
+        "while calling provider::panorama::audit(required, actual)",
+        "Invalid value for \"required\" parameter: required[",
+        "].appliance: Rules of several appliance interfaces: required[0] is a rule of `panorama.a@mgt`,",
+        "filter `ingress_rules` or `egress_rules` per interface and direction",
+        "Invalid value for \"actual\" parameter: actual[0].protocol: Unknown protocol: `http` is not a protocol.",
+    ] {
+        assert!(stderr.contains(expected), "no `{expected}` in:\n{}", run.stderr);
+    }
 }

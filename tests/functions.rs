@@ -30,7 +30,7 @@ fn elements<'v>(value: &'v Value, name: &str) -> &'v [Value] {
 }
 
 #[tokio::test]
-async fn terraform_learns_both_functions_and_their_signatures() {
+async fn terraform_learns_every_function_and_its_signature() {
     let provider = FlowMatrixProvider::default();
     let functions = provider
         .get_functions(Request::new(pb::get_functions::Request {}))
@@ -46,7 +46,7 @@ async fn terraform_learns_both_functions_and_their_signatures() {
     assert_eq!(schema.functions, functions.functions);
     let mut names: Vec<&String> = functions.functions.keys().collect();
     names.sort();
-    assert_eq!(names, ["chunk_rules", "flow_matrix"]);
+    assert_eq!(names, ["audit", "chunk_rules", "flow_matrix"]);
 
     let flow_matrix = &functions.functions["flow_matrix"];
     let [estate] = flow_matrix.parameters.as_slice() else {
@@ -81,13 +81,36 @@ async fn terraform_learns_both_functions_and_their_signatures() {
         .collect();
     assert_eq!(names, ["rules", "limit"]);
 
+    // The audit's result type follows from its arguments': dynamic on the wire.
+    let audit = &functions.functions["audit"];
+    let names: Vec<(&str, &[u8])> = audit
+        .parameters
+        .iter()
+        .map(|p| (p.name.as_str(), p.r#type.as_slice()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("required", b"\"dynamic\"".as_slice()),
+            ("actual", b"\"dynamic\"".as_slice())
+        ]
+    );
+    assert!(audit
+        .parameters
+        .iter()
+        .all(|p| p.allow_unknown_values && !p.allow_null_value));
+    assert_eq!(
+        audit.r#return.as_ref().map(|r| r.r#type.as_slice()),
+        Some(b"\"dynamic\"".as_slice())
+    );
+
     let metadata = provider
         .get_metadata(Request::new(pb::get_metadata::Request {}))
         .await
         .expect("answers")
         .into_inner();
     let names: Vec<&str> = metadata.functions.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(names, ["chunk_rules", "flow_matrix"]);
+    assert_eq!(names, ["audit", "chunk_rules", "flow_matrix"]);
 }
 
 #[tokio::test]
@@ -101,6 +124,14 @@ async fn every_argument_unknown_gives_an_unknown_result_and_no_error() {
         &provider,
         "chunk_rules",
         vec![unknown(&Type::Dynamic), unknown(&Type::Number)],
+    )
+    .await;
+    assert_eq!(response.error, None);
+    assert_eq!(response.result.expect("a result").msgpack, UNKNOWN);
+    let response = call(
+        &provider,
+        "audit",
+        vec![unknown(&Type::Dynamic), unknown(&Type::Dynamic)],
     )
     .await;
     assert_eq!(response.error, None);

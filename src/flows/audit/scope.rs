@@ -118,7 +118,7 @@ pub fn check(required: &[RuleInput]) -> Result<(), Diagnostic> {
 }
 
 /// What to do about rules of several scopes.
-const ADVICE: &str = "The audit compares the rules of one security group (one appliance interface) in one direction: pass the rules of `ingress_rules` or of `egress_rules` filtered to one interface, e.g. `[for r in data.panorama_flow_matrix.x.ingress_rules : r if r.appliance == \"panorama.primary\" && r.interface == \"mgt\"]`, and audit each interface and direction apart.";
+const ADVICE: &str = "The audit compares the rules of one security group (one appliance interface) in one direction: filter `ingress_rules` or `egress_rules` per interface and direction, e.g. `[for r in data.panorama_flow_matrix.x.ingress_rules : r if r.appliance == \"panorama.primary\" && r.interface == \"mgt\"]`, and audit each apart.";
 
 #[cfg(test)]
 mod tests {
