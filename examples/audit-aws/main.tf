@@ -5,8 +5,8 @@
 # drift at every plan and apply, naming what is missing and what is in excess.
 #
 # tests/audit.tftest.hcl runs it with mock_provider "aws" (terraform test, no AWS account);
-# tests/aws_audit.rs also plans it against the real AWS provider pointed at a local stand-in
-# for the EC2 API, and checks the warning below.
+# The repository's tests/aws_example.rs also plans it against the real AWS provider,
+# pointed at a local stand-in for the EC2 API, and checks the warning below.
 
 terraform {
   required_version = ">= 1.8"
