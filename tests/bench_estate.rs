@@ -85,7 +85,7 @@ fn firewall_flows(estate: &Json) -> BTreeMap<String, usize> {
     let outcome = flows::compute_input(&Input::from(estate));
     assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
     let mut purposes = BTreeMap::new();
-    for flow in outcome.matrix.expect("flows").flows {
+    for flow in outcome.matrix.and_then(|m| m.flows).expect("flows") {
         if flow.source_kind == "firewall" {
             *purposes.entry(flow.purpose).or_default() += 1;
         }
