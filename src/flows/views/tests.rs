@@ -193,3 +193,22 @@ fn a_refused_selection_computes_nothing() {
         .detail
         .contains("Did you mean `panorama.primary`?"));
 }
+
+#[test]
+fn a_selection_not_known_yet_waits_for_its_value() {
+    use crate::flows::input::Input;
+    let written = serde_json::to_value(estate(json!({}))).expect("serialises");
+    let Input::Map(mut entries) = Input::from(written) else {
+        panic!("a map")
+    };
+    entries.insert(
+        "views".into(),
+        Input::List(vec![Input::String("flows".into()), Input::Unknown]),
+    );
+    entries.insert("appliances".into(), Input::Unknown);
+    let input = Input::Map(entries);
+    let outcome = crate::flows::compute_input(&input);
+    assert_eq!(outcome.matrix, None);
+    assert_eq!(outcome.diagnostics, []);
+    assert_eq!(crate::flows::check_input(&input), []);
+}
