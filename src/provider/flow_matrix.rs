@@ -3,8 +3,9 @@
 use crate::flows;
 use crate::tfproto::{msgpack, tfplugin6::DynamicValue, Diagnostic, Schema, Type, Value};
 
-use super::convert;
+use super::output::OutputError;
 use super::schema::{self, SchemaError};
+use super::{convert, encode, limit};
 
 /// The data source, with its schema derived once.
 #[derive(Debug, Clone)]
@@ -90,16 +91,14 @@ impl FlowMatrixDataSource {
         let Some(matrix) = outcome.matrix else {
             return (None, diagnostics);
         };
-        let state =
-            convert::state(&config, &matrix, &self.outputs_type, cancel).and_then(|state| {
-                msgpack::to_dynamic_value(&state, &self.value_type).map_err(|error| {
-                    Diagnostic::error("Internal error encoding the state", error.to_string())
-                })
-            });
+        let state = self.state(&config, &matrix, cancel);
         // Cancelled while the state was written (or just before): the error says so.
         if cancel.is_cancelled() {
             return (None, vec![stopped()]);
         }
+        // The engine's outputs and the configuration are large for a large estate, and
+        // freeing them takes a while: that happens after the response is on its way.
+        super::dispose::later((config, matrix));
         match state {
             Ok(state) => (Some(state), diagnostics),
             Err(diagnostic) => {
@@ -107,6 +106,45 @@ impl FlowMatrixDataSource {
                 (None, diagnostics)
             }
         }
+    }
+
+    /// The new state as msgpack, written straight from the engine's outputs; an error
+    /// when it would be too large for Terraform to receive (measured before it is
+    /// written, and checked again after).
+    fn state(
+        &self,
+        config: &Value,
+        matrix: &flows::FlowMatrix,
+        cancel: &flows::CancelToken,
+    ) -> Result<DynamicValue, Diagnostic> {
+        let internal =
+            |error: OutputError| Diagnostic::error("Internal error building the state", error.0);
+        let options = encode::Options {
+            cancel,
+            unknowns: false,
+        };
+        let (config, value_type, outputs) = (Some(config), &self.value_type, &self.outputs_type);
+        let layout =
+            convert::layout(config, matrix, value_type, outputs, options).map_err(internal)?;
+        let too_large = || {
+            let size = limit::EstateSize::of(config.unwrap_or(&Value::Null), matrix);
+            let (summary, detail) =
+                limit::too_large("The state of panorama_flow_matrix", &size, &layout);
+            Diagnostic::error(summary, detail)
+        };
+        if !limit::fits(layout.total) {
+            return Err(too_large());
+        }
+        let bytes =
+            convert::write_object(config, matrix, value_type, outputs, options, layout.total)
+                .map_err(internal)?;
+        if !limit::fits(bytes.len()) {
+            return Err(too_large());
+        }
+        Ok(DynamicValue {
+            msgpack: bytes,
+            json: Vec::new(),
+        })
     }
 }
 

@@ -77,10 +77,10 @@ impl Functions {
                 ))
             })?;
         let values = decode(definition, arguments)?;
-        let result = match name {
-            flow_matrix::NAME => self.flow_matrix.call(&values, cancel),
-            _ => self.chunk_rules.call(&values, cancel),
-        }?;
+        if name == flow_matrix::NAME {
+            return self.flow_matrix.call(&values, cancel);
+        }
+        let result = self.chunk_rules.call(&values, cancel)?;
         msgpack::to_dynamic_value(&result, &definition.returns).map_err(|error| {
             FunctionError::internal(format!(
                 "The result could not be encoded: {error}. This is a bug in the provider: please report it with the configuration."

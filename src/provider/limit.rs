@@ -1,0 +1,171 @@
+//! The largest response Terraform accepts, and what the provider says instead of sending
+//! a larger one.
+//!
+//! Terraform's gRPC client keeps grpc-go's default receive limit of 256 MiB per message:
+//! a larger ReadDataSource or CallFunction response fails in Terraform with
+//! `rpc error: code = OutOfRange desc = Error, encoded message length too large`, after
+//! the provider did all the work. The provider measures the response before writing it
+//! (see [`convert::layout`](super::convert::layout)) and answers with a diagnostic that
+//! names the estate's size and a selection of outputs that would fit.
+
+use crate::flows::FlowMatrix;
+use crate::tfproto::Value;
+
+use super::convert::Layout;
+
+/// Terraform's limit on one gRPC message it receives, in bytes (256 MiB).
+pub const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
+
+/// Room kept for the rest of the response: its diagnostics and the protobuf framing of
+/// the state (a few bytes; warnings a few kilobytes at most).
+pub const RESERVE_BYTES: usize = 1024 * 1024;
+
+/// The largest state or function result the provider sends.
+pub const MAX_VALUE_BYTES: usize = MAX_MESSAGE_BYTES - RESERVE_BYTES;
+
+/// Whether a value of `bytes` can be sent.
+pub fn fits(bytes: usize) -> bool {
+    bytes <= MAX_VALUE_BYTES
+}
+
+/// How big an estate is, for the diagnostic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EstateSize {
+    /// Entries of `firewalls`.
+    pub firewall_groups: usize,
+    /// Entries of `log_collectors`.
+    pub log_collectors: usize,
+    /// Flows computed.
+    pub flows: usize,
+    /// Ingress and egress rules computed (zero when unknown).
+    pub rules: usize,
+    /// Grouped rules computed.
+    pub grouped_rules: usize,
+}
+
+impl EstateSize {
+    /// The size of the estate in `estate` (the data source's configuration or the
+    /// function's argument) and of what it computed.
+    pub fn of(estate: &Value, matrix: &FlowMatrix) -> Self {
+        let entries = |name: &str| {
+            estate
+                .get(name)
+                .and_then(Value::as_entries)
+                .map_or(0, |entries| entries.len())
+        };
+        let rules = |rules: &crate::flows::known::Known<Vec<crate::flows::Rule>>| {
+            rules.value().map_or(0, Vec::len)
+        };
+        EstateSize {
+            firewall_groups: entries("firewalls"),
+            log_collectors: entries("log_collectors"),
+            flows: matrix.flows.len(),
+            rules: rules(&matrix.ingress_rules) + rules(&matrix.egress_rules),
+            grouped_rules: matrix.grouped_rules.len(),
+        }
+    }
+}
+
+/// The summary and detail of the error for a response of `layout` that is too large.
+/// `what` names the response (`The state of panorama_flow_matrix`).
+pub fn too_large(what: &str, size: &EstateSize, layout: &Layout) -> (String, String) {
+    let summary = "Response too large for Terraform".to_owned();
+    let mut outputs: Vec<(&str, usize)> = layout.outputs().collect();
+    let fixed = layout.total - outputs.iter().map(|(_, bytes)| bytes).sum::<usize>();
+    let mut detail = format!(
+        "{what} would take {} ({} bytes), more than the {} ({} bytes) Terraform accepts in \
+         one response, so the provider sends none. The estate has {} firewall groups and {} \
+         Log Collectors; it needs {} flows, {} ingress and egress rules and {} grouped rules.\n\n\
+         Size of each output:",
+        mib(layout.total),
+        layout.total,
+        mib(MAX_MESSAGE_BYTES),
+        MAX_MESSAGE_BYTES,
+        size.firewall_groups,
+        size.log_collectors,
+        size.flows,
+        size.rules,
+        size.grouped_rules,
+    );
+    for (name, bytes) in &outputs {
+        detail.push_str(&format!("\n- {name}: {}", mib(*bytes)));
+    }
+    // The most outputs that fit, smallest first: a selection that passes.
+    outputs.sort_by_key(|(name, bytes)| (*bytes, *name));
+    let mut total = fixed;
+    let mut chosen = Vec::new();
+    for (name, bytes) in outputs {
+        if fits(total + bytes) {
+            total += bytes;
+            chosen.push(name);
+        }
+    }
+    chosen.sort_unstable();
+    let listed: Vec<String> = chosen.iter().map(|name| format!("\"{name}\"")).collect();
+    detail.push_str(&format!(
+        "\n\nSelect only the outputs the configuration uses, for example `views = [{}]` ({}), \
+         and narrow the rules to the appliances whose rules are needed with `appliances`.",
+        listed.join(", "),
+        mib(total),
+    ));
+    (summary, detail)
+}
+
+/// `bytes` in MiB with one decimal.
+fn mib(bytes: usize) -> String {
+    // Sizes stay far below 2^52, so the conversion is exact enough for one decimal.
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(outputs: &[(&str, usize)]) -> Layout {
+        let mut attributes = vec![("firewalls".to_owned(), false, 1000)];
+        attributes.extend(
+            outputs
+                .iter()
+                .map(|(name, bytes)| ((*name).to_owned(), true, *bytes)),
+        );
+        let total = attributes.iter().map(|(_, _, bytes)| bytes).sum::<usize>() + 100;
+        Layout { attributes, total }
+    }
+
+    #[test]
+    fn the_limit_is_terraforms() {
+        assert_eq!(MAX_MESSAGE_BYTES, 268_435_456);
+        assert!(fits(MAX_VALUE_BYTES) && !fits(MAX_VALUE_BYTES + 1));
+    }
+
+    #[test]
+    fn the_detail_names_the_estate_and_a_selection_that_fits() {
+        let size = EstateSize {
+            firewall_groups: 10_000,
+            log_collectors: 50,
+            flows: 12,
+            rules: 34,
+            grouped_rules: 5,
+        };
+        let mib = 1024 * 1024;
+        let layout = layout(&[
+            ("flows", 200 * mib),
+            ("ingress_rules", 100 * mib),
+            ("grouped_rules", 10 * mib),
+            ("flows_markdown", 50 * mib),
+        ]);
+        let (summary, detail) = too_large("The state", &size, &layout);
+        assert_eq!(summary, "Response too large for Terraform");
+        assert!(
+            detail.contains("10000 firewall groups and 50 Log Collectors"),
+            "{detail}"
+        );
+        assert!(detail.contains("- flows: 200.0 MiB"), "{detail}");
+        assert!(
+            detail.contains(
+                "`views = [\"flows_markdown\", \"grouped_rules\", \"ingress_rules\"]` (160.0 MiB)"
+            ),
+            "{detail}"
+        );
+    }
+}
