@@ -227,6 +227,45 @@ async fn errors_name_the_argument_and_every_path_inside_it() {
 }
 
 #[tokio::test]
+async fn a_selection_leaves_the_other_outputs_null_as_in_the_data_source() {
+    let provider = FlowMatrixProvider::default();
+    let mut estate = estate();
+    estate["views"] = json!(["egress_rules", "flows_mermaid"]);
+    estate["appliances"] = json!(["firewall.*"]);
+    let result = wire::flow_matrix(&provider, &written(&estate))
+        .await
+        .expect("no error");
+    let state = wire::data_source_state(&provider, &estate).await;
+    for name in ["flows", "ingress_rules", "grouped_rules", "flows_markdown"] {
+        assert_eq!(result.get(name), Some(&Value::Null), "{name}");
+    }
+    let Value::Object(outputs) = &result else {
+        panic!("an object")
+    };
+    for (name, value) in outputs {
+        assert_eq!(state.get(name), Some(value), "{name}");
+    }
+    let egress = elements(&result, "egress_rules");
+    assert!(!egress.is_empty());
+    assert!(egress
+        .iter()
+        .all(|r| r.get("appliance").and_then(Value::as_str) == Some("firewall.branches")));
+
+    estate["appliances"] = json!(["firewall.branch"]);
+    let error = wire::flow_matrix(&provider, &written(&estate))
+        .await
+        .expect_err("an error");
+    assert!(
+        error.text.starts_with(
+            "estate.appliances[0]: Pattern matches no appliance: `firewall.branch` matches no \
+             appliance of the estate. Did you mean `firewall.branches`?"
+        ),
+        "{}",
+        error.text
+    );
+}
+
+#[tokio::test]
 async fn chunk_rules_places_the_flow_matrix_rules() {
     let provider = FlowMatrixProvider::default();
     let mut estate = estate();

@@ -187,7 +187,9 @@ fn seed_corpus_holds_the_examples_valid_estates() {
             .unwrap_or_else(|e| panic!("{}: not an estate: {e}", seed.display()));
         let outcome = flows::compute(&config);
         assert!(
-            outcome.matrix.is_some_and(|m| !m.flows.is_empty()),
+            outcome
+                .matrix
+                .is_some_and(|m| m.flows.is_some_and(|f| !f.is_empty())),
             "{}: {:?}",
             seed.display(),
             outcome.diagnostics

@@ -11,6 +11,8 @@
 
 mod wire;
 
+mod outputs;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
@@ -23,11 +25,13 @@ use panorama_provider::flows::{
     },
     input::{Input, Number},
     schema::{self, Field, Shape},
-    views, FlowMatrix, Known, Path, Step,
+    views, Known, Path, Step,
 };
 use panorama_provider::tfproto as wire_value;
 use proptest::prelude::*;
 use serde_json::{json, Value};
+
+use outputs::AllViews;
 
 /// Releases across every band, oldest first.
 const VERSIONS: &[&str] = &[
@@ -414,7 +418,7 @@ fn known<T>(value: &Known<T>) -> &T {
     value.value().expect("known for a wholly known estate")
 }
 
-fn compute(estate: &Value) -> FlowMatrix {
+fn compute(estate: &Value) -> AllViews {
     let config: EstateConfig =
         serde_json::from_value(estate.clone()).expect("generated estate fits the schema");
     let outcome = flows::compute(&config);
@@ -424,7 +428,7 @@ fn compute(estate: &Value) -> FlowMatrix {
         .filter(|d| d.is_error())
         .collect();
     assert!(errors.is_empty(), "{errors:#?}\n{estate:#}");
-    outcome.matrix.expect("no error, so a matrix")
+    outcome.matrix.expect("no error, so a matrix").into()
 }
 
 fn assert_sorted_unique<'k>(what: &str, keys: impl Iterator<Item = &'k str>) {
@@ -453,7 +457,7 @@ fn pairs_with(cidr: &str, appliance: &[String]) -> bool {
 /// Rules a cloud accepts (SPEC "Rules that a cloud accepts"): no two rules of a list share
 /// appliance, interface, protocol, ports and CIDR; every rule's CIDR is of a family its
 /// appliance interface has; a rule lists the peers and flows it stands for.
-fn assert_rules_a_cloud_accepts(m: &FlowMatrix) {
+fn assert_rules_a_cloud_accepts(m: &AllViews) {
     let flows: BTreeMap<&str, &flows::Flow> = m.flows.iter().map(|f| (f.key.as_str(), f)).collect();
     for (direction, rules) in [("ingress", &m.ingress_rules), ("egress", &m.egress_rules)] {
         let mut targets = BTreeSet::new();
@@ -521,7 +525,7 @@ fn assert_rules_a_cloud_accepts(m: &FlowMatrix) {
 
 /// Grouped rules: unique sorted keys, names valid for GCP and Azure, unique priorities,
 /// and exactly the per-CIDR rules again, port lists times CIDR lists.
-fn assert_grouped_rules_match_per_cidr_rules(m: &FlowMatrix) {
+fn assert_grouped_rules_match_per_cidr_rules(m: &AllViews) {
     assert_sorted_unique(
         "grouped_rules",
         m.grouped_rules.iter().map(|g| g.key.as_str()),
@@ -861,6 +865,8 @@ fn arbitrary_config() -> impl Strategy<Value = EstateConfig> {
                     wildfire,
                     cortex_data_lake,
                     services,
+                    views: None,
+                    appliances: None,
                 }
             },
         )

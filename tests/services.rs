@@ -3,10 +3,14 @@
 //! service connects to Panorama's MGT; `out`: Panorama connects to the service), with
 //! protocol, port range and App-ID, and whether `ports` may replace the default ports.
 
+mod outputs;
+
 use std::collections::BTreeSet;
 
 use panorama_provider::flows::{self, config::EstateConfig, Diagnostic, Flow, FlowMatrix, Known};
 use serde_json::{json, Value};
+
+use outputs::AllViews;
 
 /// (direction, protocol, from port, to port, App-ID).
 type Connection = (&'static str, &'static str, u16, u16, &'static str);
@@ -157,11 +161,11 @@ fn compute(estate: Value) -> (Option<FlowMatrix>, Vec<Diagnostic>) {
     (outcome.matrix, outcome.diagnostics)
 }
 
-fn matrix(estate: Value) -> FlowMatrix {
+fn matrix(estate: Value) -> AllViews {
     let (matrix, diagnostics) = compute(estate);
     let errors: Vec<_> = diagnostics.iter().filter(|d| d.is_error()).collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    matrix.expect("no error, so a matrix")
+    matrix.expect("no error, so a matrix").into()
 }
 
 fn service_flows<'f>(flows: &'f [Flow], key: &str) -> Vec<&'f Flow> {
@@ -312,7 +316,7 @@ fn check_override(key: &str) {
         json!({ "addresses": ["192.0.2.10"], "ports": [7000, 7001] }),
     ));
     if row.override_allowed {
-        let m = m.expect("the override is accepted");
+        let m = AllViews::from(m.expect("the override is accepted"));
         let mut overridden: Vec<Connection> = Vec::new();
         for &(direction, protocol, from, to, app) in row.connections {
             let replaced: Vec<Connection> = match direction {

@@ -7,11 +7,15 @@
 
 mod wire;
 
+mod outputs;
+
 use std::collections::BTreeMap;
 
-use panorama_provider::flows::{self, input::Input, FlowMatrix, Known, Rule};
+use panorama_provider::flows::{self, input::Input, Known, Rule};
 use panorama_provider::provider::{output, schema};
 use serde_json::{json, Value};
+
+use outputs::AllViews;
 
 /// The estate as the engine's reader receives it, `"<unknown>"` read as unknown.
 fn input(json: &Value) -> Input {
@@ -29,7 +33,7 @@ fn outcome(estate: &Value) -> flows::Outcome {
     flows::compute_input(&input(estate))
 }
 
-fn matrix(estate: &Value) -> FlowMatrix {
+fn matrix(estate: &Value) -> AllViews {
     let outcome = outcome(estate);
     let errors: Vec<_> = outcome
         .diagnostics
@@ -37,7 +41,7 @@ fn matrix(estate: &Value) -> FlowMatrix {
         .filter(|d| d.is_error())
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    outcome.matrix.expect("a matrix")
+    outcome.matrix.expect("a matrix").into()
 }
 
 /// The rules of a list that must be known, by key.
@@ -118,7 +122,7 @@ fn one_unknown_address_per_interface_plans_with_known_keys() {
 }
 
 /// Every value known at plan equals the value at apply, compared as Terraform values.
-fn conforms(plan: &FlowMatrix, apply: &FlowMatrix) {
+fn conforms(plan: &AllViews, apply: &AllViews) {
     let ty = schema::outputs_type().expect("outputs type");
     let plan = output::to_value(plan, &ty).expect("plan as a value");
     let apply = output::to_value(apply, &ty).expect("apply as a value");
@@ -212,7 +216,7 @@ fn firewall_group(addresses: Value) -> Value {
 }
 
 /// The keys of the rules whose peer CIDR is `cidr`, ingress and egress.
-fn keys_for(m: &FlowMatrix, cidr: &str) -> Vec<String> {
+fn keys_for(m: &AllViews, cidr: &str) -> Vec<String> {
     let cidr = Known::Value(Some(cidr.to_owned()));
     rules(&m.ingress_rules)
         .into_values()

@@ -1,8 +1,12 @@
 //! The views for people and for port-list targets, on the quickstart estate: grouped
 //! rules, the Markdown table and the Mermaid diagram.
 
-use panorama_provider::flows::{self, config::EstateConfig, FlowMatrix, GroupedRule, Known};
+mod outputs;
+
+use panorama_provider::flows::{self, config::EstateConfig, GroupedRule, Known};
 use serde_json::{json, Value};
+
+use outputs::AllViews;
 
 /// The estate of examples/quickstart, plus services and Cortex Data Lake without addresses.
 fn quickstart() -> Value {
@@ -34,19 +38,14 @@ fn known<T>(value: &Known<T>) -> &T {
     value.value().expect("known for a wholly known estate")
 }
 
-fn compute(estate: Value) -> FlowMatrix {
+fn compute(estate: Value) -> AllViews {
     let config: EstateConfig = serde_json::from_value(estate).expect("estate fits the schema");
     let outcome = flows::compute(&config);
     assert!(outcome.diagnostics.is_empty(), "{:#?}", outcome.diagnostics);
-    outcome.matrix.expect("a matrix")
+    outcome.matrix.expect("a matrix").into()
 }
 
-fn group<'m>(
-    m: &'m FlowMatrix,
-    appliance: &str,
-    direction: &str,
-    ports: &[&str],
-) -> &'m GroupedRule {
+fn group<'m>(m: &'m AllViews, appliance: &str, direction: &str, ports: &[&str]) -> &'m GroupedRule {
     m.grouped_rules
         .iter()
         .find(|g| g.appliance == appliance && g.direction == direction && g.ports == ports)

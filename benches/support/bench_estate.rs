@@ -1,8 +1,8 @@
 //! `make bench`'s helper (the `bench-estate` example), one job per process:
 //!
 //! ```text
-//! bench-estate json N [--cidrs K] [--collectors C] [--with JSON]
-//! bench-estate read N [--cidrs K] [--collectors C] [--with JSON]
+//! bench-estate json N [--cidrs K] [--collectors C] [--views V,..] [--appliances P,..] [--with JSON]
+//! bench-estate read N [--cidrs K] [--collectors C] [--views V,..] [--appliances P,..] [--with JSON]
 //! ```
 //!
 //! `json` prints the benchmark estate of N firewall groups (see `estate.rs`) as the data
@@ -11,7 +11,9 @@
 //! does, and prints one JSON line: the read's wall time, the size of the encoded state
 //! and of the whole gRPC response message, and the process's peak RSS during the read
 //! (VmHWM, reset after the request is built, so it is the read's own peak plus what was
-//! resident before it). `--with` adds top-level inputs, such as an output selection.
+//! resident before it). `--views` and `--appliances` select outputs as the data source's
+//! arguments of those names do (comma-separated: `--views grouped_rules`,
+//! `--appliances 'panorama.*'`); `--with` adds any other top-level inputs (a JSON object).
 //! Defaults: 2 CIDRs per group, 4 Log Collectors. Exit status 1 when the read returns
 //! an error diagnostic (the line still says which), 2 for a usage error.
 
@@ -29,8 +31,8 @@ use serde_json::{json, Value as Json};
 
 use estate::Shape;
 
-const USAGE: &str =
-    "usage: bench-estate json|read N [--cidrs K] [--collectors C] [--with JSON-OBJECT]";
+const USAGE: &str = "usage: bench-estate json|read N [--cidrs K] [--collectors C] \
+                     [--views V,...] [--appliances P,...] [--with JSON-OBJECT]";
 
 struct Args {
     command: String,
@@ -50,20 +52,37 @@ fn parse_args() -> Result<Args, String> {
             .map_err(|_| format!("{what} must be a whole number, not `{text}`"))
     };
     let mut shape = Shape::groups(number(args.next(), "N")?);
-    let mut extra = None;
+    let mut extra = serde_json::Map::new();
+    let mut list = |name: &str, text: Option<String>| -> Result<(), String> {
+        let text = text.ok_or(format!("missing --{name} value"))?;
+        let items: Vec<&str> = text.split(',').filter(|item| !item.is_empty()).collect();
+        extra.insert(name.to_owned(), json!(items));
+        Ok(())
+    };
+    let mut with = None;
     while let Some(flag) = args.next() {
         match flag.as_str() {
+            "--views" => list("views", args.next())?,
+            "--appliances" => list("appliances", args.next())?,
             "--cidrs" => shape.cidrs_per_group = number(args.next(), "--cidrs")?,
             "--collectors" => shape.log_collectors = number(args.next(), "--collectors")?,
             "--with" => {
                 let text = args.next().ok_or("missing --with value")?;
                 let value =
                     serde_json::from_str(&text).map_err(|e| format!("--with is not JSON: {e}"))?;
-                extra = Some(value);
+                with = Some(value);
             }
             other => return Err(format!("unknown option `{other}`")),
         }
     }
+    let extra = match with {
+        Some(Json::Object(more)) => {
+            extra.extend(more);
+            Some(Json::Object(extra))
+        }
+        Some(other) => return Err(format!("--with must be a JSON object, not {other}")),
+        None => (!extra.is_empty()).then_some(Json::Object(extra)),
+    };
     Ok(Args {
         command,
         shape,

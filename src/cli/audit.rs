@@ -19,13 +19,13 @@ use serde_json::{json, Map, Value as Json};
 use super::args::Direction;
 use super::document::to_json;
 use super::json;
-use super::output::known;
+use super::output::{known, selected};
 use crate::flows::audit::{self, Findings, RuleInput};
 use crate::flows::diagnostic::echo;
 use crate::flows::expand::Kind;
 use crate::flows::input::Input;
 use crate::flows::matrix::endpoint_label;
-use crate::flows::{Diagnostic, FlowMatrix, Known, Path, Rule, Step};
+use crate::flows::{Diagnostic, FlowMatrix, Known, Path, Rule, Step, View};
 
 /// A rule's CIDR of one family, when it has one.
 fn known_cidr(cidr: &Known<Option<String>>) -> Option<&str> {
@@ -60,8 +60,8 @@ pub fn required<'m>(
     direction: Direction,
 ) -> Result<Required<'m>, String> {
     let all = known(match direction {
-        Direction::Ingress => &matrix.ingress_rules,
-        Direction::Egress => &matrix.egress_rules,
+        Direction::Ingress => selected(&matrix.ingress_rules, View::IngressRules)?,
+        Direction::Egress => selected(&matrix.egress_rules, View::EgressRules)?,
     })?;
     let label = |rule: &Rule| endpoint_label(&rule.appliance, rule.interface.as_deref());
     let labels: BTreeSet<String> = all.iter().map(label).collect();
@@ -98,7 +98,8 @@ pub fn required<'m>(
 /// some flow (services and Cortex Data Lake have no security group of ours).
 fn is_appliance(matrix: &FlowMatrix, name: &str) -> bool {
     let appliance = |kind: &str| Kind::from_name(kind).is_some_and(Kind::is_appliance);
-    matrix.flows.iter().any(|flow| {
+    let flows = matrix.flows.as_deref().unwrap_or_default();
+    flows.iter().any(|flow| {
         [
             (&flow.source, &flow.source_interface, &flow.source_kind),
             (

@@ -10,7 +10,7 @@ use serde_json::{Map, Value as Json};
 
 use super::args::{FlowsFormat, RulesFormat};
 use super::json;
-use crate::flows::{Flow, FlowMatrix, Known, Rule};
+use crate::flows::{Flow, FlowMatrix, Known, Rule, View};
 
 /// The columns of a flow, in reading order.
 const FLOW_COLUMNS: &[&str] = &[
@@ -49,16 +49,23 @@ const RULE_COLUMNS: &[&str] = &[
 /// The flows in `format`, ending with a newline.
 pub fn flows(matrix: &FlowMatrix, format: FlowsFormat) -> Result<String, String> {
     match format {
-        FlowsFormat::Json => Ok(line(json::to_string(&to_json(&matrix.flows)?))),
+        FlowsFormat::Json => Ok(line(json::to_string(&to_json(selected(
+            &matrix.flows,
+            View::Flows,
+        )?)?))),
         FlowsFormat::Csv => {
-            let rows = rows(&matrix.flows)?;
+            let rows = rows(selected(&matrix.flows, View::Flows)?)?;
             csv(
                 &columns::<Flow>(FLOW_COLUMNS)?,
                 rows.iter().map(|row| (None, row)),
             )
         }
-        FlowsFormat::Markdown => Ok(line(known(&matrix.flows_markdown)?.clone())),
-        FlowsFormat::Mermaid => Ok(line(matrix.flows_mermaid.clone())),
+        FlowsFormat::Markdown => Ok(line(
+            known(selected(&matrix.flows_markdown, View::FlowsMarkdown)?)?.clone(),
+        )),
+        FlowsFormat::Mermaid => Ok(line(
+            selected(&matrix.flows_mermaid, View::FlowsMermaid)?.clone(),
+        )),
     }
 }
 
@@ -74,8 +81,8 @@ pub fn rules(matrix: &FlowMatrix, format: RulesFormat) -> Result<String, String>
         RulesFormat::Csv => {
             let mut header = vec!["direction".to_owned()];
             header.extend(columns::<Rule>(RULE_COLUMNS)?);
-            let ingress = rows(known(&matrix.ingress_rules)?)?;
-            let egress = rows(known(&matrix.egress_rules)?)?;
+            let ingress = rows(known(selected(&matrix.ingress_rules, View::IngressRules)?)?)?;
+            let egress = rows(known(selected(&matrix.egress_rules, View::EgressRules)?)?)?;
             let tagged = ingress
                 .iter()
                 .map(|row| (Some("ingress"), row))
@@ -90,6 +97,17 @@ pub fn rules(matrix: &FlowMatrix, format: RulesFormat) -> Result<String, String>
 pub fn known<T>(output: &Known<T>) -> Result<&T, String> {
     output.value().ok_or_else(|| {
         "an output is known only after apply, which an estate file cannot make".to_owned()
+    })
+}
+
+/// An output the estate file's `views` selects, or an error saying how to select it.
+pub fn selected<T>(output: &Option<T>, view: View) -> Result<&T, String> {
+    output.as_ref().ok_or_else(|| {
+        format!(
+            "the estate's `views` leaves out `{}`: add it to `views`, or remove `views` for \
+             every output",
+            view.name()
+        )
     })
 }
 
@@ -211,7 +229,7 @@ mod tests {
         assert_eq!(header[..3], ["key", "source", "source_kind"]);
         assert!(header.contains(&"destination_addresses".to_owned()));
         let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-        assert_eq!(records.len(), matrix.flows.len());
+        assert_eq!(records.len(), matrix.flows.as_ref().unwrap().len());
         let at = |name: &str| header.iter().position(|h| h == name).unwrap();
         let firewall = records
             .iter()
@@ -229,8 +247,8 @@ mod tests {
         let directions: Vec<String> = reader.records().map(|r| r.unwrap()[0].to_owned()).collect();
         assert_eq!(
             directions.len(),
-            known(&matrix.ingress_rules).unwrap().len()
-                + known(&matrix.egress_rules).unwrap().len()
+            known(matrix.ingress_rules.as_ref().unwrap()).unwrap().len()
+                + known(matrix.egress_rules.as_ref().unwrap()).unwrap().len()
         );
         assert!(
             directions.iter().any(|d| d == "egress") && directions.iter().any(|d| d == "ingress")
@@ -242,20 +260,44 @@ mod tests {
         let matrix = matrix();
         assert_eq!(
             flows(&matrix, FlowsFormat::Markdown).unwrap(),
-            *known(&matrix.flows_markdown).unwrap()
+            *known(matrix.flows_markdown.as_ref().unwrap()).unwrap()
         );
         assert!(flows(&matrix, FlowsFormat::Mermaid)
             .unwrap()
-            .starts_with(&matrix.flows_mermaid));
+            .starts_with(matrix.flows_mermaid.as_ref().unwrap()));
     }
 
     #[test]
     fn an_empty_list_still_has_its_header() {
-        let empty = FlowMatrix::default();
+        let empty = FlowMatrix {
+            flows: Some(Vec::new()),
+            ..FlowMatrix::default()
+        };
         assert_eq!(flows(&empty, FlowsFormat::Json).unwrap(), "[]\n");
         let csv = flows(&empty, FlowsFormat::Csv).unwrap();
         assert_eq!(csv.lines().count(), 1);
         assert!(csv.starts_with("key,source,"));
+    }
+
+    #[test]
+    fn an_output_left_out_is_an_error_saying_how_to_select_it() {
+        let config: EstateConfig = serde_json::from_value(json!({
+            "panorama": { "version": "10.2", "nodes": { "a": {} } },
+            "views": ["flows_mermaid", "egress_rules"],
+        }))
+        .unwrap();
+        let matrix = flows::compute(&config).matrix.unwrap();
+        assert!(flows(&matrix, FlowsFormat::Mermaid).is_ok());
+        assert_eq!(
+            flows(&matrix, FlowsFormat::Json),
+            Err(
+                "the estate's `views` leaves out `flows`: add it to `views`, or remove \
+                 `views` for every output"
+                    .to_owned()
+            )
+        );
+        let err = rules(&matrix, RulesFormat::Csv).unwrap_err();
+        assert!(err.contains("leaves out `ingress_rules`"), "{err}");
     }
 
     #[test]

@@ -87,6 +87,20 @@ pub struct EstateConfig {
     /// `snmp`, `ldap`, `updates`, `ztp`, `syslog`, `radius`, `nfs`, `autofocus`,
     /// `traps_esm`, `interconnect`.
     pub services: Option<BTreeMap<String, ServiceConfig>>,
+    /// The outputs to compute, among `flows`, `ingress_rules`, `egress_rules`,
+    /// `grouped_rules`, `flows_markdown` and `flows_mermaid` (default: every one). The
+    /// outputs left out are null and cost nothing: on a large estate, select the ones the
+    /// configuration uses. `id` is always computed. An empty list is an error.
+    pub views: Option<Vec<String>>,
+    /// Patterns of the appliances whose rules are wanted, matched against the names the
+    /// outputs use (`panorama.primary`, `log_collector.lc-1`, `firewall.branches`,
+    /// `wildfire.wf-1`, without the `@interface`); `*` matches any run of characters
+    /// (`panorama.*`, `firewall.branch-*`). Default: every appliance. `ingress_rules`,
+    /// `egress_rules` and `grouped_rules` keep the rules of matching appliances, with the
+    /// same keys, names and priorities as without the filter; `flows`, `flows_markdown`
+    /// and `flows_mermaid` keep the flows with a matching source or destination. A
+    /// pattern that matches no appliance is an error, and so is an empty list.
+    pub appliances: Option<Vec<String>>,
 }
 
 /// Panorama itself.

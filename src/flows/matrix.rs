@@ -35,11 +35,13 @@ pub fn port_range(from: u16, to: u16) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowMatrix {
     /// Hex SHA-256 digest of the canonical flow list: it changes exactly when the flows
-    /// change. Known after apply while an address of a flow is.
+    /// change. Always computed, over every flow of the estate whatever `views` and
+    /// `appliances` select. Known after apply while an address of a flow is.
     #[schemars(with = "String")]
     pub id: Known<String>,
-    /// Every flow the estate needs, sorted by `key`.
-    pub flows: Vec<Flow>,
+    /// Every flow the estate needs, sorted by `key`. Null when `views` leaves it out; with
+    /// `appliances`, the flows with a selected appliance at either end.
+    pub flows: Option<Vec<Flow>>,
     /// One rule per flow whose destination is a declared appliance and per source
     /// address, shaped for `aws_vpc_security_group_ingress_rule`; sorted by `key`. Flows
     /// whose peers share a CIDR on the same appliance interface, protocol and ports share
@@ -47,30 +49,35 @@ pub struct FlowMatrix {
     /// only when the appliance interface has an address of its family (no IPv6 rule for
     /// an IPv4-only interface); an interface without declared addresses keeps every
     /// family. Known after apply only when a key is (an address known after apply in an
-    /// unnamed list of two or more: name the addresses).
-    #[schemars(with = "Vec<Rule>")]
-    pub ingress_rules: Known<Vec<Rule>>,
+    /// unnamed list of two or more: name the addresses). Null when `views` leaves it
+    /// out; with `appliances`, the rules of the selected appliances.
+    #[schemars(with = "Option<Vec<Rule>>")]
+    pub ingress_rules: Option<Known<Vec<Rule>>>,
     /// One rule per flow whose source is a declared appliance and per destination
     /// address, shaped for `aws_vpc_security_group_egress_rule`; sorted by `key`. Shared
-    /// CIDRs, address families and unknown keys as in `ingress_rules`.
-    #[schemars(with = "Vec<Rule>")]
-    pub egress_rules: Known<Vec<Rule>>,
+    /// CIDRs, address families, unknown keys and the selection as in `ingress_rules`.
+    #[schemars(with = "Option<Vec<Rule>>")]
+    pub egress_rules: Option<Known<Vec<Rule>>>,
     /// The rules gathered for targets whose rules take port lists (Azure NSG rules, GCP
     /// firewalls, PAN-OS security rules): one per appliance interface, direction,
     /// protocol and identical set of peers and App-IDs, with the ports as a list; sorted
     /// by `key`.
     /// Peers without declared addresses are left out, and peer CIDRs pair with the
-    /// appliance by address family, as in the per-CIDR rules.
-    pub grouped_rules: Vec<GroupedRule>,
+    /// appliance by address family, as in the per-CIDR rules. Null when `views` leaves it
+    /// out; with `appliances`, the rules of the selected appliances (keys, names and
+    /// priorities as without the filter).
+    pub grouped_rules: Option<Vec<GroupedRule>>,
     /// The flows as a Markdown table, one row per flow sorted by source, destination,
     /// protocol and port, for change requests and pull request comments. Known after
-    /// apply while an address of a flow is.
-    #[schemars(with = "String")]
-    pub flows_markdown: Known<String>,
+    /// apply while an address of a flow is. Null when `views` leaves it out; with
+    /// `appliances`, the flows of `flows`.
+    #[schemars(with = "Option<String>")]
+    pub flows_markdown: Option<Known<String>>,
     /// The flows as a Mermaid `flowchart LR` diagram: one box per endpoint, grouped by
     /// kind, one arrow per initiator and listener labelled with protocols and ports. Wrap
-    /// it in a ```` ```mermaid ```` fence to render it on GitHub or GitLab.
-    pub flows_mermaid: String,
+    /// it in a ```` ```mermaid ```` fence to render it on GitHub or GitLab. Null when
+    /// `views` leaves it out; with `appliances`, the flows of `flows`.
+    pub flows_mermaid: Option<String>,
 }
 
 /// One allowed connection: the source opens it to the destination.

@@ -10,13 +10,14 @@
 //! })).unwrap();
 //! let outcome = flows::compute(&config);
 //! let matrix = outcome.matrix.unwrap();
-//! assert!(matrix.flows.iter().any(|f| f.to_port == 28260));
+//! assert!(matrix.flows.unwrap().iter().any(|f| f.to_port == 28260));
 //! ```
 //!
 //! Pipeline: [`input`] (as written) -> [`read`] against the [`schema`] -> [`config`] (as
 //! declared) -> [`parse`] and [`checks`] (compatibility, [`interfaces`], [`addresses`]) ->
 //! [`estate`] (checked) -> [`expand`] with the [`catalog`] and the [`services`] table ->
-//! flows -> [`views`] (rules keyed as [`keys`] says, digest). Every entry point starts at
+//! flows -> [`views`] (rules keyed as [`keys`] says, digest; only the outputs the
+//! [`selection`] asks for). Every entry point starts at
 //! [`compute_input`] or [`check_input`]; [`compute`] and [`check`] start from a model built
 //! some other way.
 //!
@@ -46,6 +47,7 @@ pub mod matrix;
 pub mod parse;
 pub mod read;
 pub mod schema;
+pub mod selection;
 pub mod services;
 pub mod version;
 pub mod views;
@@ -54,6 +56,7 @@ pub use cancel::{CancelToken, Cancelled};
 pub use diagnostic::{Diagnostic, Path, Severity, Step};
 pub use known::Known;
 pub use matrix::{Flow, FlowMatrix, GroupedRule, Rule};
+pub use selection::{Selection, View};
 
 use std::collections::BTreeSet;
 
@@ -87,7 +90,7 @@ pub fn compute_cancellable(
 ) -> Result<Outcome, Cancelled> {
     let (flows, diagnostics) = analyse(config, &BTreeSet::new(), cancel)?;
     let matrix = match flows {
-        Some(flows) => Some(views::matrix(flows, cancel)?),
+        Some((flows, selection)) => Some(views::matrix(flows, &selection, cancel)?),
         None => None,
     };
     Ok(Outcome {
@@ -111,16 +114,20 @@ fn check_cancellable(
     analyse(config, &BTreeSet::new(), cancel).map(|(_, found)| found)
 }
 
-/// The flows of `config` when it holds no error, and every finding, including those that
-/// need the flows (an address open to everyone names the flows it opens). The addresses
-/// declared at `unknown` are known only after apply.
+/// The flows of `config` and the outputs it selects, when it holds no error, and every
+/// finding, including those that need the flows (an address open to everyone names the
+/// flows it opens). The addresses declared at `unknown` are known only after apply.
+#[allow(clippy::type_complexity)]
 fn analyse(
     config: &EstateConfig,
     unknown: &BTreeSet<Path>,
     cancel: &CancelToken,
-) -> Result<(Option<Vec<Expanded>>, Vec<Diagnostic>), Cancelled> {
+) -> Result<(Option<(Vec<Expanded>, Selection)>, Vec<Diagnostic>), Cancelled> {
     cancel.check()?;
     let (estate, mut diagnostics) = parse::parse_with_unknown_addresses(config, unknown);
+    let (selection, refused) = selection::read(config);
+    let selected = refused.is_empty();
+    diagnostics.extend(refused);
     let flows = match estate {
         Some(estate) => Some(expand::flows(&estate, cancel)?),
         None => None,
@@ -128,6 +135,7 @@ fn analyse(
     if let Some(flows) = &flows {
         diagnostics.extend(addresses::open_to_everyone(config, flows));
     }
+    let flows = flows.filter(|_| selected).map(|flows| (flows, selection));
     Ok((flows, diagnostics))
 }
 
@@ -173,7 +181,7 @@ pub fn compute_input_cancellable(
     let diagnostics = settled(&reading, found);
     let failed = diagnostics.iter().any(Diagnostic::is_error);
     let matrix = match flows.filter(|_| !failed) {
-        Some(flows) => Some(views::matrix(flows, cancel)?),
+        Some((flows, selection)) => Some(views::matrix(flows, &selection, cancel)?),
         None => None,
     };
     Ok(Outcome {

@@ -324,11 +324,13 @@ mod tests {
         assert_eq!(
             names,
             [
+                "appliances",
                 "cortex_data_lake",
                 "firewalls",
                 "log_collectors",
                 "panorama",
                 "services",
+                "views",
                 "wildfire"
             ]
         );

@@ -8,7 +8,7 @@
 //! (see [`convert::layout`](super::convert::layout)) and answers with a diagnostic that
 //! names the estate's size and a selection of outputs that would fit.
 
-use crate::flows::FlowMatrix;
+use crate::flows::{FlowMatrix, Known, Rule};
 use crate::tfproto::Value;
 
 use super::convert::Layout;
@@ -28,19 +28,20 @@ pub fn fits(bytes: usize) -> bool {
     bytes <= MAX_VALUE_BYTES
 }
 
-/// How big an estate is, for the diagnostic.
+/// How big an estate is, for the diagnostic: its size as written, and what the outputs
+/// it computed hold (`None` for an output left out or unknown).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct EstateSize {
     /// Entries of `firewalls`.
     pub firewall_groups: usize,
     /// Entries of `log_collectors`.
     pub log_collectors: usize,
-    /// Flows computed.
-    pub flows: usize,
-    /// Ingress and egress rules computed (zero when unknown).
-    pub rules: usize,
-    /// Grouped rules computed.
-    pub grouped_rules: usize,
+    /// Flows in `flows`.
+    pub flows: Option<usize>,
+    /// Rules in `ingress_rules` and `egress_rules`.
+    pub rules: Option<usize>,
+    /// Rules in `grouped_rules`.
+    pub grouped_rules: Option<usize>,
 }
 
 impl EstateSize {
@@ -53,39 +54,63 @@ impl EstateSize {
                 .and_then(Value::as_entries)
                 .map_or(0, |entries| entries.len())
         };
-        let rules = |rules: &crate::flows::known::Known<Vec<crate::flows::Rule>>| {
-            rules.value().map_or(0, Vec::len)
-        };
+        let rules =
+            |rules: &Option<Known<Vec<Rule>>>| rules.as_ref().and_then(Known::value).map(Vec::len);
+        let (ingress, egress) = (rules(&matrix.ingress_rules), rules(&matrix.egress_rules));
         EstateSize {
             firewall_groups: entries("firewalls"),
             log_collectors: entries("log_collectors"),
-            flows: matrix.flows.len(),
-            rules: rules(&matrix.ingress_rules) + rules(&matrix.egress_rules),
-            grouped_rules: matrix.grouped_rules.len(),
+            flows: matrix.flows.as_ref().map(Vec::len),
+            rules: match (ingress, egress) {
+                (None, None) => None,
+                (ingress, egress) => Some(ingress.unwrap_or(0) + egress.unwrap_or(0)),
+            },
+            grouped_rules: matrix.grouped_rules.as_ref().map(Vec::len),
         }
     }
+
+    /// "10000 firewall groups and 50 Log Collectors; the outputs hold 1 flows, ...".
+    fn describe(&self) -> String {
+        let mut text = format!(
+            "The estate has {} firewall groups and {} Log Collectors",
+            self.firewall_groups, self.log_collectors
+        );
+        let held: Vec<String> = [
+            (self.flows, "flows"),
+            (self.rules, "ingress and egress rules"),
+            (self.grouped_rules, "grouped rules"),
+        ]
+        .into_iter()
+        .filter_map(|(count, what)| count.map(|count| format!("{count} {what}")))
+        .collect();
+        if !held.is_empty() {
+            text.push_str(&format!("; the outputs hold {}", held.join(", ")));
+        }
+        text.push('.');
+        text
+    }
 }
+
+/// `id`: computed whatever `views` selects, so never part of a selection.
+const ALWAYS: &str = "id";
 
 /// The summary and detail of the error for a response of `layout` that is too large.
 /// `what` names the response (`The state of panorama_flow_matrix`).
 pub fn too_large(what: &str, size: &EstateSize, layout: &Layout) -> (String, String) {
     let summary = "Response too large for Terraform".to_owned();
-    let mut outputs: Vec<(&str, usize)> = layout.outputs().collect();
+    let mut outputs: Vec<(&str, usize)> = layout
+        .outputs()
+        .filter(|(name, _)| *name != ALWAYS)
+        .collect();
     let fixed = layout.total - outputs.iter().map(|(_, bytes)| bytes).sum::<usize>();
     let mut detail = format!(
         "{what} would take {} ({} bytes), more than the {} ({} bytes) Terraform accepts in \
-         one response, so the provider sends none. The estate has {} firewall groups and {} \
-         Log Collectors; it needs {} flows, {} ingress and egress rules and {} grouped rules.\n\n\
-         Size of each output:",
+         one response, so the provider sends none. {}\n\nSize of each output:",
         mib(layout.total),
         layout.total,
         mib(MAX_MESSAGE_BYTES),
         MAX_MESSAGE_BYTES,
-        size.firewall_groups,
-        size.log_collectors,
-        size.flows,
-        size.rules,
-        size.grouped_rules,
+        size.describe(),
     );
     for (name, bytes) in &outputs {
         detail.push_str(&format!("\n- {name}: {}", mib(*bytes)));
@@ -122,7 +147,10 @@ mod tests {
     use super::*;
 
     fn layout(outputs: &[(&str, usize)]) -> Layout {
-        let mut attributes = vec![("firewalls".to_owned(), false, 1000)];
+        let mut attributes = vec![
+            ("firewalls".to_owned(), false, 1000),
+            ("id".to_owned(), true, 66),
+        ];
         attributes.extend(
             outputs
                 .iter()
@@ -143,9 +171,9 @@ mod tests {
         let size = EstateSize {
             firewall_groups: 10_000,
             log_collectors: 50,
-            flows: 12,
-            rules: 34,
-            grouped_rules: 5,
+            flows: None,
+            rules: Some(34),
+            grouped_rules: Some(5),
         };
         let mib = 1024 * 1024;
         let layout = layout(&[
@@ -157,7 +185,10 @@ mod tests {
         let (summary, detail) = too_large("The state", &size, &layout);
         assert_eq!(summary, "Response too large for Terraform");
         assert!(
-            detail.contains("10000 firewall groups and 50 Log Collectors"),
+            detail.contains(
+                "The estate has 10000 firewall groups and 50 Log Collectors; the outputs hold \
+                 34 ingress and egress rules, 5 grouped rules."
+            ),
             "{detail}"
         );
         assert!(detail.contains("- flows: 200.0 MiB"), "{detail}");

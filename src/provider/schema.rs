@@ -246,11 +246,13 @@ mod tests {
         assert_eq!(
             input_attribute_names().unwrap(),
             [
+                "appliances",
                 "cortex_data_lake",
                 "firewalls",
                 "log_collectors",
                 "panorama",
                 "services",
+                "views",
                 "wildfire"
             ]
         );

@@ -16,33 +16,98 @@ use super::estate::{AddressSet, Member};
 use super::expand::{Expanded, Kind};
 use super::known::Known;
 use super::matrix::{endpoint_label, Flow, FlowMatrix};
+use super::selection::{Selection, View};
 
 /// Longest rule description AWS security group rules (and Azure NSG rules) accept.
 pub const MAX_DESCRIPTION: usize = 140;
 
-/// Builds every output from the sorted flow list, unless `cancel` is set on the way.
-/// Outputs that need an address known only after apply are [`Known::Unknown`].
-pub fn matrix(expanded: Vec<Expanded>, cancel: &CancelToken) -> Result<FlowMatrix, Cancelled> {
-    let (ingress_rules, egress_rules) = rules::rules(&expanded, cancel)?;
-    let grouped_rules = groups::grouped_rules(&expanded, cancel)?;
-    let flows: Vec<Flow> = expanded.into_iter().map(|e| e.flow).collect();
-    let known = flows
-        .iter()
-        .all(|f| f.source_addresses.is_known() && f.destination_addresses.is_known());
-    let (id, flows_markdown) = if known {
-        let table = markdown::table(&flows, cancel)?;
-        (Known::Value(hex(&digest_of(&flows))), Known::Value(table))
+/// Builds the outputs `selection` asks for from the sorted flow list, unless `cancel` is
+/// set on the way; the others are `None` and cost nothing. Outputs that need an address
+/// known only after apply are [`Known::Unknown`].
+///
+/// The appliance filter leaves out what the whole estate's outputs hold, never changes
+/// it: per-CIDR rules merge only within one appliance interface, so they are built from
+/// the selected appliances' sides alone; grouped rules take priorities over the whole
+/// set, so every group is built and the filter applies after.
+pub fn matrix(
+    expanded: Vec<Expanded>,
+    selection: &Selection,
+    cancel: &CancelToken,
+) -> Result<FlowMatrix, Cancelled> {
+    let (ingress, egress) = (
+        selection.wants(View::IngressRules),
+        selection.wants(View::EgressRules),
+    );
+    let (ingress_rules, egress_rules) = if ingress || egress {
+        let wanted = |direction: Direction, appliance: &str| {
+            let view = match direction {
+                Direction::Ingress => ingress,
+                Direction::Egress => egress,
+            };
+            view && selection.keeps_appliance(appliance)
+        };
+        let (ingress_rules, egress_rules) = rules::rules(&expanded, wanted, cancel)?;
+        (
+            ingress.then_some(ingress_rules),
+            egress.then_some(egress_rules),
+        )
     } else {
-        (Known::Unknown, Known::Unknown)
+        (None, None)
+    };
+    let grouped_rules = match selection.wants(View::GroupedRules) {
+        true => {
+            let mut grouped = groups::grouped_rules(&expanded, cancel)?;
+            grouped.retain(|rule| selection.keeps_appliance(&rule.appliance));
+            Some(grouped)
+        }
+        false => None,
+    };
+    let addresses_known =
+        |f: &Flow| f.source_addresses.is_known() && f.destination_addresses.is_known();
+    // The id identifies the estate's flows, whatever the selection.
+    let id = match expanded.iter().all(|e| addresses_known(&e.flow)) {
+        true => Known::Value(hex(&digest_of(expanded.iter().map(|e| &e.flow)))),
+        false => Known::Unknown,
+    };
+    let (markdown, mermaid) = (
+        selection.wants(View::FlowsMarkdown),
+        selection.wants(View::FlowsMermaid),
+    );
+    if !(selection.wants(View::Flows) || markdown || mermaid) {
+        return Ok(FlowMatrix {
+            id,
+            flows: None,
+            ingress_rules,
+            egress_rules,
+            grouped_rules,
+            flows_markdown: None,
+            flows_mermaid: None,
+        });
+    }
+    let flows: Vec<Flow> = expanded
+        .into_iter()
+        .map(|e| e.flow)
+        .filter(|flow| selection.keeps_flow(flow))
+        .collect();
+    let flows_markdown = match markdown {
+        true if flows.iter().all(addresses_known) => {
+            Some(Known::Value(markdown::table(&flows, cancel)?))
+        }
+        true => Some(Known::Unknown),
+        false => None,
+    };
+    let flows_mermaid = match mermaid {
+        true => Some(mermaid::diagram(&flows, cancel)?),
+        false => None,
     };
     Ok(FlowMatrix {
         id,
-        grouped_rules,
-        flows_markdown,
-        flows_mermaid: mermaid::diagram(&flows, cancel)?,
-        flows,
+        flows: selection.wants(View::Flows).then_some(flows),
         ingress_rules,
         egress_rules,
+        grouped_rules,
+        flows_markdown,
+        flows_mermaid,
     })
 }
 
@@ -161,7 +226,7 @@ fn description(text: &str) -> String {
 }
 
 /// SHA-256 of the canonical JSON of the flows, one per line.
-fn digest_of(flows: &[Flow]) -> [u8; 32] {
+fn digest_of<'f>(flows: impl Iterator<Item = &'f Flow>) -> [u8; 32] {
     let mut hasher = Sha256::new();
     for flow in flows {
         // Serialising plain strings and numbers cannot fail; an empty entry would still
@@ -181,3 +246,6 @@ fn digest_of_text(text: &str) -> [u8; 32] {
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|byte| format!("{byte:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests;

@@ -21,12 +21,17 @@ use crate::flows::matrix::{Flow, Rule};
 /// One direction's rules, sorted by key: unknown while a key is.
 type Rules = Known<Vec<Rule>>;
 
-/// The ingress and egress rules of `flows`, each sorted by key, unless `cancel` is set on
-/// the way.
-pub(super) fn rules(flows: &[Expanded], cancel: &CancelToken) -> Result<(Rules, Rules), Cancelled> {
+/// The ingress and egress rules of `flows` on the sides `wanted` keeps (by direction and
+/// appliance name), each sorted by key, unless `cancel` is set on the way. Rules merge
+/// only within one appliance, so a kept rule is the same whatever else is left out.
+pub(super) fn rules(
+    flows: &[Expanded],
+    wanted: impl Fn(Direction, &str) -> bool,
+    cancel: &CancelToken,
+) -> Result<(Rules, Rules), Cancelled> {
     let mut ingress = BTreeMap::new();
     let mut egress = BTreeMap::new();
-    for side in sides(flows) {
+    for side in sides(flows).filter(|side| wanted(side.direction, side.appliance)) {
         cancel.check()?;
         let rules = match side.direction {
             Direction::Ingress => &mut ingress,

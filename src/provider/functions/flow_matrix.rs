@@ -28,7 +28,9 @@ const DESCRIPTION: &str = "Computes for `estate` what the data source `panorama_
 computes: an object with its computed attributes (`id`, `flows`, `ingress_rules`, \
 `egress_rules`, `grouped_rules`, `flows_markdown`, `flows_mermaid`), equal to the data \
 source's for the same estate. `estate` holds the data source's arguments and is read as \
-strictly (an unknown attribute name is an error naming the closest valid one).\n\n\
+strictly (an unknown attribute name is an error naming the closest valid one); its `views` \
+and `appliances` select outputs and appliances as the data source's do, the outputs left \
+out being null.\n\n\
 Unlike the data source, whose read Terraform defers to apply while any argument is unknown, \
 the function plans when the only unknown values are addresses (an `aws_network_interface`'s \
 `private_ip` created in the same plan): every list length and every `key` is known, and \
