@@ -14,6 +14,8 @@ pub struct FlowMatrixDataSource {
     value_type: Type,
     outputs_type: Type,
     inputs: Vec<String>,
+    /// The largest state sent: [`limit::MAX_VALUE_BYTES`].
+    max_bytes: usize,
 }
 
 impl FlowMatrixDataSource {
@@ -27,7 +29,14 @@ impl FlowMatrixDataSource {
             value_type,
             outputs_type: schema::outputs_type()?,
             inputs,
+            max_bytes: limit::MAX_VALUE_BYTES,
         })
+    }
+
+    /// The same data source sending states of at most `max_bytes` (tests reach the
+    /// limit's error with a small estate this way).
+    pub fn with_max_bytes(self, max_bytes: usize) -> Self {
+        FlowMatrixDataSource { max_bytes, ..self }
     }
 
     /// The Terraform schema.
@@ -128,18 +137,25 @@ impl FlowMatrixDataSource {
             convert::layout(config, matrix, value_type, outputs, options).map_err(internal)?;
         let too_large = || {
             let size = limit::EstateSize::of(config.unwrap_or(&Value::Null), matrix);
-            let (summary, detail) =
-                limit::too_large("The state of panorama_flow_matrix", &size, &layout);
-            Diagnostic::error(summary, detail)
+            let by_appliance = limit::rules_by_appliance(matrix, outputs, options)?;
+            let (summary, detail) = limit::too_large(
+                "The state of panorama_flow_matrix",
+                &size,
+                &layout,
+                &by_appliance,
+                self.max_bytes,
+            );
+            Ok(Diagnostic::error(summary, detail))
         };
-        if !limit::fits(layout.total) {
-            return Err(too_large());
+        if layout.total > self.max_bytes {
+            return Err(too_large().unwrap_or_else(internal));
         }
         let bytes =
             convert::write_object(config, matrix, value_type, outputs, options, layout.total)
                 .map_err(internal)?;
-        if !limit::fits(bytes.len()) {
-            return Err(too_large());
+        // Never more than the limit, whatever the measure said.
+        if bytes.len() > self.max_bytes {
+            return Err(too_large().unwrap_or_else(internal));
         }
         Ok(DynamicValue {
             msgpack: bytes,

@@ -8,10 +8,14 @@
 //! (see [`convert::layout`](super::convert::layout)) and answers with a diagnostic that
 //! names the estate's size and a selection of outputs that would fit.
 
+use std::collections::BTreeMap;
+
 use crate::flows::{FlowMatrix, Known, Rule};
-use crate::tfproto::Value;
+use crate::tfproto::{Type, Value};
 
 use super::convert::Layout;
+use super::encode::{self, Options};
+use super::output::OutputError;
 
 /// Terraform's limit on one gRPC message it receives, in bytes (256 MiB).
 pub const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
@@ -96,7 +100,13 @@ const ALWAYS: &str = "id";
 
 /// The summary and detail of the error for a response of `layout` that is too large.
 /// `what` names the response (`The state of panorama_flow_matrix`).
-pub fn too_large(what: &str, size: &EstateSize, layout: &Layout) -> (String, String) {
+pub fn too_large(
+    what: &str,
+    size: &EstateSize,
+    layout: &Layout,
+    by_appliance: &[(String, usize)],
+    max_bytes: usize,
+) -> (String, String) {
     let summary = "Response too large for Terraform".to_owned();
     let mut outputs: Vec<(&str, usize)> = layout
         .outputs()
@@ -104,8 +114,9 @@ pub fn too_large(what: &str, size: &EstateSize, layout: &Layout) -> (String, Str
         .collect();
     let fixed = layout.total - outputs.iter().map(|(_, bytes)| bytes).sum::<usize>();
     let mut detail = format!(
-        "{what} would take {} ({} bytes), more than the {} ({} bytes) Terraform accepts in \
-         one response, so the provider sends none. {}\n\nSize of each output:",
+        "{what} would take {} ({} bytes): more than Terraform accepts in one response ({}, \
+         {} bytes, with room for the rest of the response), so the provider sends none. \
+         {}\n\nSize of each output:",
         mib(layout.total),
         layout.total,
         mib(MAX_MESSAGE_BYTES),
@@ -120,7 +131,7 @@ pub fn too_large(what: &str, size: &EstateSize, layout: &Layout) -> (String, Str
     let mut total = fixed;
     let mut chosen = Vec::new();
     for (name, bytes) in outputs {
-        if fits(total + bytes) {
+        if total + bytes <= max_bytes {
             total += bytes;
             chosen.push(name);
         }
@@ -129,11 +140,75 @@ pub fn too_large(what: &str, size: &EstateSize, layout: &Layout) -> (String, Str
     let listed: Vec<String> = chosen.iter().map(|name| format!("\"{name}\"")).collect();
     detail.push_str(&format!(
         "\n\nSelect only the outputs the configuration uses, for example `views = [{}]` ({}), \
-         and narrow the rules to the appliances whose rules are needed with `appliances`.",
+         and narrow the rules and flows to the appliances whose rules are needed with \
+         `appliances`.",
         listed.join(", "),
         mib(total),
     ));
+    if !by_appliance.is_empty() {
+        let sizes: Vec<String> = by_appliance
+            .iter()
+            .map(|(pattern, bytes)| format!("`{pattern}` {}", mib(*bytes)))
+            .collect();
+        detail.push_str(&format!(
+            " The rules (ingress, egress and grouped) by appliance: {}.",
+            sizes.join(", ")
+        ));
+    }
     (summary, detail)
+}
+
+/// The encoded size of the rules (ingress, egress and grouped) of each kind of appliance,
+/// as the pattern that selects them (`panorama.*`), largest first: measured only for the
+/// error, where they show which `appliances` would fit.
+pub fn rules_by_appliance(
+    matrix: &FlowMatrix,
+    outputs: &Type,
+    options: Options<'_>,
+) -> Result<Vec<(String, usize)>, OutputError> {
+    let element = |name: &str| match outputs {
+        Type::Object(types) => match types.get(name) {
+            Some(Type::List(element)) => Ok(element.as_ref()),
+            _ => Err(OutputError(format!("`{name}` is not a list in the schema"))),
+        },
+        _ => Err(OutputError("the outputs are not an object".into())),
+    };
+    let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
+    let mut add = |appliance: &str, bytes: usize| {
+        let kind = appliance.split('.').next().unwrap_or(appliance);
+        *sizes.entry(format!("{kind}.*")).or_default() += bytes;
+    };
+    for (name, rules) in [
+        ("ingress_rules", &matrix.ingress_rules),
+        ("egress_rules", &matrix.egress_rules),
+    ] {
+        if let Some(Known::Value(rules)) = rules {
+            let ty = element(name)?;
+            for rule in rules {
+                add(&rule.appliance, measure(rule, ty, options)?);
+            }
+        }
+    }
+    if let Some(rules) = &matrix.grouped_rules {
+        let ty = element("grouped_rules")?;
+        for rule in rules {
+            add(&rule.appliance, measure(rule, ty, options)?);
+        }
+    }
+    let mut sizes: Vec<(String, usize)> = sizes.into_iter().collect();
+    sizes.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    Ok(sizes)
+}
+
+/// The encoded size of `value` at type `ty`.
+fn measure<T: serde::Serialize>(
+    value: &T,
+    ty: &Type,
+    options: Options<'_>,
+) -> Result<usize, OutputError> {
+    let mut counter = encode::Counter::default();
+    encode::write(&mut counter, value, ty, options)?;
+    Ok(encode::Sink::position(&counter))
 }
 
 /// `bytes` in MiB with one decimal.
@@ -182,7 +257,9 @@ mod tests {
             ("grouped_rules", 10 * mib),
             ("flows_markdown", 50 * mib),
         ]);
-        let (summary, detail) = too_large("The state", &size, &layout);
+        let by_appliance = [("panorama.*".to_owned(), 3 * mib)];
+        let (summary, detail) =
+            too_large("The state", &size, &layout, &by_appliance, MAX_VALUE_BYTES);
         assert_eq!(summary, "Response too large for Terraform");
         assert!(
             detail.contains(
@@ -192,6 +269,10 @@ mod tests {
             "{detail}"
         );
         assert!(detail.contains("- flows: 200.0 MiB"), "{detail}");
+        assert!(
+            detail.ends_with("by appliance: `panorama.*` 3.0 MiB."),
+            "{detail}"
+        );
         assert!(
             detail.contains(
                 "`views = [\"flows_markdown\", \"grouped_rules\", \"ingress_rules\"]` (160.0 MiB)"

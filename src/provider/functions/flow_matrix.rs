@@ -129,16 +129,24 @@ impl FlowMatrixFunction {
         let layout = convert::layout(None, matrix, returns, returns, options).map_err(failed)?;
         let too_large = || {
             let size = limit::EstateSize::of(estate.concrete(), matrix);
-            let (summary, detail) = limit::too_large("The result of flow_matrix", &size, &layout);
-            FunctionError::argument(0, format!("{summary}: {detail}"))
+            let by_appliance = limit::rules_by_appliance(matrix, returns, options)?;
+            let (summary, detail) = limit::too_large(
+                "The result of flow_matrix",
+                &size,
+                &layout,
+                &by_appliance,
+                limit::MAX_VALUE_BYTES,
+            );
+            Ok(FunctionError::argument(0, format!("{summary}: {detail}")))
         };
         if !limit::fits(layout.total) {
-            return Err(too_large());
+            return Err(too_large().unwrap_or_else(failed));
         }
         let bytes = convert::write_object(None, matrix, returns, returns, options, layout.total)
             .map_err(failed)?;
+        // Never more than the limit, whatever the measure said.
         if !limit::fits(bytes.len()) {
-            return Err(too_large());
+            return Err(too_large().unwrap_or_else(failed));
         }
         Ok(DynamicValue {
             msgpack: bytes,
