@@ -2,6 +2,7 @@
 //! App-IDs, the ports as a list, for targets whose rules take port lists (Azure NSGs, GCP
 //! firewalls, PAN-OS security rules).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{description, digest_of_text, endpoint, hex, sides, Direction, Side, MAX_DESCRIPTION};
@@ -42,14 +43,17 @@ struct GroupId<'f> {
     direction: Direction,
     peer_is_appliance: bool,
     protocol: &'f str,
-    peers: BTreeSet<String>,
+    /// The peers of [`Gathered::peers`], in their order: cheaper to copy and compare than
+    /// the set, and ordered the same (a set compares element by element, sorted).
+    peers: Vec<Cow<'f, str>>,
     applications: BTreeSet<&'f str>,
 }
 
 /// What one port range on one appliance end gathers from its flows.
 #[derive(Debug, Default)]
 struct Gathered<'f> {
-    peers: BTreeSet<String>,
+    /// Peers as outputs write them; borrowed from the flow unless an interface is added.
+    peers: BTreeSet<Cow<'f, str>>,
     peer_addresses: BTreeSet<&'f Address>,
     appliance_addresses: BTreeSet<&'f Address>,
     applications: BTreeSet<&'f str>,
@@ -59,7 +63,10 @@ struct Gathered<'f> {
 
 impl<'f> Gathered<'f> {
     fn add(&mut self, side: &Side<'f>) {
-        self.peers.insert(endpoint(side.peer, side.peer_interface));
+        self.peers.insert(match side.peer_interface {
+            None => Cow::Borrowed(side.peer),
+            Some(_) => Cow::Owned(endpoint(side.peer, side.peer_interface)),
+        });
         self.peer_addresses
             .extend(side.peer_addresses.iter().map(|m| &m.address));
         self.appliance_addresses.extend(
@@ -115,7 +122,7 @@ pub(super) fn grouped_rules(
             direction: end.direction,
             peer_is_appliance: end.peer_is_appliance,
             protocol: end.protocol,
-            peers: gathered.peers.clone(),
+            peers: gathered.peers.iter().cloned().collect(),
             applications: gathered.applications.clone(),
         };
         let (ports, all) = groups.entry(id).or_default();
@@ -133,7 +140,7 @@ pub(super) fn grouped_rules(
 }
 
 fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>) -> GroupedRule {
-    let peers: Vec<String> = id.peers.iter().cloned().collect();
+    let peers: Vec<String> = id.peers.iter().map(|peer| peer.to_string()).collect();
     let ports: Vec<String> = ports
         .iter()
         .map(|&(from, to)| port_range(from, to))
@@ -197,9 +204,12 @@ fn by_family(addresses: &BTreeSet<&Address>) -> (Known<Vec<String>>, Known<Vec<S
 /// "purposes from/to peers", or "from/to N peers" when the names would not fit.
 fn group_description(purposes: &str, direction: Direction, peers: &[String]) -> String {
     let preposition = direction.preposition();
-    let full = format!("{purposes} {preposition} {}", peers.join(" "));
-    if full.chars().count() <= MAX_DESCRIPTION {
-        description(&full)
+    let lead = format!("{purposes} {preposition} ");
+    // Counted before it is written: a group can have thousands of peers.
+    let names = peers.iter().map(|peer| peer.chars().count()).sum::<usize>();
+    let length = lead.chars().count() + names + peers.len().saturating_sub(1);
+    if length <= MAX_DESCRIPTION {
+        description(&format!("{lead}{}", peers.join(" ")))
     } else {
         description(&format!("{purposes} {preposition} {} peers", peers.len()))
     }
