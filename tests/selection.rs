@@ -7,18 +7,18 @@ mod support;
 use serde_json::Value;
 use support::{assert_plan_error, Workspace, HEADER};
 
-/// An HA pair, a Log Collector and two firewall groups.
+/// An HA pair with logs on eth1, a Log Collector and two firewall groups.
 const ESTATE: &str = r#"
 locals {
+  node = { mgt = "10.8.0", eth1 = "10.8.1" }
   estate = {
     panorama = {
       version         = "11.1.4"
       model           = "m-700"
       collector_group = "west"
       interfaces      = { log_collection = "eth1" }
-      nodes = {
-        a = { addresses = { mgt = ["10.8.0.10"], eth1 = ["10.8.1.10"] } }
-        b = { addresses = { mgt = ["10.8.0.11"], eth1 = ["10.8.1.11"] } }
+      nodes = { for name, host in { a = 10, b = 11 } :
+        name => { addresses = { for nic, net in local.node : nic => ["${net}.${host}"] } }
       }
     }
     log_collectors = {

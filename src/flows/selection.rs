@@ -18,6 +18,7 @@ use super::config::EstateConfig;
 use super::diagnostic::{echo, Diagnostic, Path};
 use super::expand::Kind;
 use super::matrix::Flow;
+use super::read::or_list;
 
 /// One output a user can select.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -298,15 +299,6 @@ fn nearest<'c>(written: &str, candidates: impl Iterator<Item = &'c str>) -> Vec<
     found.dedup();
     found.truncate(3);
     found
-}
-
-/// `a`, `a or b`, `a, b or c`.
-fn or_list(items: &[String]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
-    }
 }
 
 /// `` `a`, `b`, `c` ``.
