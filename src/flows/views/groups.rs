@@ -36,17 +36,17 @@ struct PortEnd<'f> {
 /// What makes port ranges one group: the same appliance end and class of peers, the same
 /// protocol, and identical peers and App-IDs (so PAN-OS rules allow no App-ID on a port
 /// that does not carry it).
+/// The sets are borrowed from the port range's [`Gathered`]: a group of thousands of peers
+/// is never copied to be compared.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct GroupId<'f> {
+struct GroupId<'f, 'g> {
     appliance: &'f str,
     interface: &'f Option<String>,
     direction: Direction,
     peer_is_appliance: bool,
     protocol: &'f str,
-    /// The peers of [`Gathered::peers`], in their order: cheaper to copy and compare than
-    /// the set, and ordered the same (a set compares element by element, sorted).
-    peers: Vec<Cow<'f, str>>,
-    applications: BTreeSet<&'f str>,
+    peers: &'g BTreeSet<Cow<'f, str>>,
+    applications: &'g BTreeSet<&'f str>,
 }
 
 /// What one port range on one appliance end gathers from its flows.
@@ -81,13 +81,20 @@ impl<'f> Gathered<'f> {
         self.flow_keys.insert(&side.flow.key);
     }
 
-    fn merge(&mut self, other: Gathered<'f>) {
-        self.peers.extend(other.peers);
-        self.peer_addresses.extend(other.peer_addresses);
-        self.appliance_addresses.extend(other.appliance_addresses);
-        self.applications.extend(other.applications);
-        self.purposes.extend(other.purposes);
-        self.flow_keys.extend(other.flow_keys);
+    /// Everything `parts` gathered.
+    fn union(parts: &[&Gathered<'f>]) -> Gathered<'f> {
+        let mut all = Gathered::default();
+        for part in parts {
+            all.peers.extend(part.peers.iter().cloned());
+            all.peer_addresses
+                .extend(part.peer_addresses.iter().copied());
+            all.appliance_addresses
+                .extend(part.appliance_addresses.iter().copied());
+            all.applications.extend(part.applications.iter().copied());
+            all.purposes.extend(part.purposes.iter().copied());
+            all.flow_keys.extend(part.flow_keys.iter().copied());
+        }
+        all
     }
 }
 
@@ -113,8 +120,9 @@ pub(super) fn grouped_rules(
         by_ports.entry(end).or_default().add(&side);
     }
     // ... then the port ranges that share identical peers and App-IDs.
-    let mut groups: BTreeMap<GroupId<'_>, (Vec<(u16, u16)>, Gathered<'_>)> = BTreeMap::new();
-    for (end, gathered) in by_ports {
+    type Parts<'f, 'g> = (Vec<(u16, u16)>, Vec<&'g Gathered<'f>>);
+    let mut groups: BTreeMap<GroupId<'_, '_>, Parts<'_, '_>> = BTreeMap::new();
+    for (end, gathered) in &by_ports {
         cancel.check()?;
         let id = GroupId {
             appliance: end.appliance,
@@ -122,24 +130,32 @@ pub(super) fn grouped_rules(
             direction: end.direction,
             peer_is_appliance: end.peer_is_appliance,
             protocol: end.protocol,
-            peers: gathered.peers.iter().cloned().collect(),
-            applications: gathered.applications.clone(),
+            peers: &gathered.peers,
+            applications: &gathered.applications,
         };
-        let (ports, all) = groups.entry(id).or_default();
+        let (ports, parts) = groups.entry(id).or_default();
         ports.push(end.ports);
-        all.merge(gathered);
+        parts.push(gathered);
     }
     let mut rules: Vec<GroupedRule> = Vec::with_capacity(groups.len());
-    for (id, (ports, gathered)) in groups {
+    for (id, (ports, parts)) in &groups {
         cancel.check()?;
-        rules.push(grouped_rule(&id, &ports, &gathered));
+        let rule = match parts.as_slice() {
+            [one] => grouped_rule(id, ports, one),
+            parts => grouped_rule(id, ports, &Gathered::union(parts)),
+        };
+        rules.push(rule);
     }
     rules.sort_by(|a, b| a.key.cmp(&b.key));
     assign_priorities(&mut rules);
     Ok(rules)
 }
 
-fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>) -> GroupedRule {
+fn grouped_rule(
+    id: &GroupId<'_, '_>,
+    ports: &[(u16, u16)],
+    gathered: &Gathered<'_>,
+) -> GroupedRule {
     let peers: Vec<String> = id.peers.iter().map(|peer| peer.to_string()).collect();
     let ports: Vec<String> = ports
         .iter()
@@ -221,7 +237,7 @@ fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 
 /// A name valid for GCP firewalls (`[a-z]([-a-z0-9]*[a-z0-9])?`, at most 63) and Azure
 /// rules: readable words from the group, then 8 hex digits of its key for uniqueness.
-fn name(id: &GroupId<'_>, key: &str) -> String {
+fn name(id: &GroupId<'_, '_>, key: &str) -> String {
     let (kind, appliance) = id.appliance.split_once('.').unwrap_or(("", id.appliance));
     let kind = match kind {
         "panorama" => "pano",
