@@ -132,31 +132,23 @@ impl FlowMatrixDataSource {
             cancel,
             unknowns: false,
         };
-        let (config, value_type, outputs) = (Some(config), &self.value_type, &self.outputs_type);
-        let layout =
-            convert::layout(config, matrix, value_type, outputs, options).map_err(internal)?;
-        let too_large = || {
-            let size = limit::EstateSize::of(config.unwrap_or(&Value::Null), matrix);
-            let by_appliance = limit::rules_by_appliance(matrix, outputs, options)?;
-            let (summary, detail) = limit::too_large(
-                "The state of panorama_flow_matrix",
-                &size,
-                &layout,
-                &by_appliance,
-                self.max_bytes,
-            );
-            Ok(Diagnostic::error(summary, detail))
+        let written = limit::write_within(
+            Some(config),
+            config,
+            matrix,
+            &self.value_type,
+            &self.outputs_type,
+            options,
+            self.max_bytes,
+            "The state of panorama_flow_matrix",
+        );
+        let bytes = match written {
+            Ok(bytes) => bytes,
+            Err(limit::NotWritten::TooLarge(summary, detail)) => {
+                return Err(Diagnostic::error(summary, detail))
+            }
+            Err(limit::NotWritten::Failed(error)) => return Err(internal(error)),
         };
-        if layout.total > self.max_bytes {
-            return Err(too_large().unwrap_or_else(internal));
-        }
-        let bytes =
-            convert::write_object(config, matrix, value_type, outputs, options, layout.total)
-                .map_err(internal)?;
-        // Never more than the limit, whatever the measure said.
-        if bytes.len() > self.max_bytes {
-            return Err(too_large().unwrap_or_else(internal));
-        }
         Ok(DynamicValue {
             msgpack: bytes,
             json: Vec::new(),

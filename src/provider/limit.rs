@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use crate::flows::{FlowMatrix, Known, Rule};
 use crate::tfproto::{Type, Value};
 
-use super::convert::Layout;
+use super::convert::{self, Layout};
 use super::encode::{self, Options};
 use super::output::OutputError;
 
@@ -156,6 +156,53 @@ pub fn too_large(
         ));
     }
     (summary, detail)
+}
+
+/// Why a response was not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotWritten {
+    /// Larger than `max_bytes`: the error's summary and detail ([`too_large`]).
+    TooLarge(String, String),
+    /// The writer failed (cancelled, or a bug).
+    Failed(OutputError),
+}
+
+impl From<OutputError> for NotWritten {
+    fn from(error: OutputError) -> Self {
+        NotWritten::Failed(error)
+    }
+}
+
+/// The object `object` (see [`convert::layout`](super::convert::layout)) as msgpack, when
+/// it takes at most `max_bytes`: measured before it is written, checked again after, so
+/// nothing larger is ever returned. `estate` is what the estate's size is read from;
+/// `what` names the response in the error.
+#[allow(clippy::too_many_arguments)]
+pub fn write_within(
+    config: Option<&Value>,
+    estate: &Value,
+    matrix: &FlowMatrix,
+    object: &Type,
+    outputs: &Type,
+    options: Options<'_>,
+    max_bytes: usize,
+    what: &str,
+) -> Result<Vec<u8>, NotWritten> {
+    let layout = convert::layout(config, matrix, object, outputs, options)?;
+    let too_large = || {
+        let size = EstateSize::of(estate, matrix);
+        let by_appliance = rules_by_appliance(matrix, outputs, options)?;
+        let (summary, detail) = too_large(what, &size, &layout, &by_appliance, max_bytes);
+        Ok(NotWritten::TooLarge(summary, detail))
+    };
+    if layout.total > max_bytes {
+        return Err(too_large().unwrap_or_else(NotWritten::Failed));
+    }
+    let bytes = convert::write_object(config, matrix, object, outputs, options, layout.total)?;
+    if bytes.len() > max_bytes {
+        return Err(too_large().unwrap_or_else(NotWritten::Failed));
+    }
+    Ok(bytes)
 }
 
 /// The encoded size of the rules (ingress, egress and grouped) of each kind of appliance,

@@ -126,28 +126,23 @@ impl FlowMatrixFunction {
                 "The result could not be built: {error}. This is a bug in the provider: please report it with the configuration."
             ))
         };
-        let layout = convert::layout(None, matrix, returns, returns, options).map_err(failed)?;
-        let too_large = || {
-            let size = limit::EstateSize::of(estate.concrete(), matrix);
-            let by_appliance = limit::rules_by_appliance(matrix, returns, options)?;
-            let (summary, detail) = limit::too_large(
-                "The result of flow_matrix",
-                &size,
-                &layout,
-                &by_appliance,
-                limit::MAX_VALUE_BYTES,
-            );
-            Ok(FunctionError::argument(0, format!("{summary}: {detail}")))
+        let written = limit::write_within(
+            None,
+            estate.concrete(),
+            matrix,
+            returns,
+            returns,
+            options,
+            limit::MAX_VALUE_BYTES,
+            "The result of flow_matrix",
+        );
+        let bytes = match written {
+            Ok(bytes) => bytes,
+            Err(limit::NotWritten::TooLarge(summary, detail)) => {
+                return Err(FunctionError::argument(0, format!("{summary}: {detail}")))
+            }
+            Err(limit::NotWritten::Failed(error)) => return Err(failed(error)),
         };
-        if !limit::fits(layout.total) {
-            return Err(too_large().unwrap_or_else(failed));
-        }
-        let bytes = convert::write_object(None, matrix, returns, returns, options, layout.total)
-            .map_err(failed)?;
-        // Never more than the limit, whatever the measure said.
-        if !limit::fits(bytes.len()) {
-            return Err(too_large().unwrap_or_else(failed));
-        }
         Ok(DynamicValue {
             msgpack: bytes,
             json: Vec::new(),
