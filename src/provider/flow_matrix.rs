@@ -5,7 +5,7 @@ use crate::tfproto::{msgpack, tfplugin6::DynamicValue, Diagnostic, Schema, Type,
 
 use super::output::OutputError;
 use super::schema::{self, SchemaError};
-use super::{convert, encode, limit};
+use super::{convert, dispose, encode, limit};
 
 /// The data source, with its schema derived once.
 #[derive(Debug, Clone)]
@@ -106,8 +106,12 @@ impl FlowMatrixDataSource {
             return (None, vec![stopped()]);
         }
         // The engine's outputs and the configuration are large for a large estate, and
-        // freeing them takes a while: that happens after the response is on its way.
-        super::dispose::later((config, matrix));
+        // freeing them takes a while: that happens after the response is on its way. A
+        // state not written was too large (or failed): its outputs count as large.
+        let size = state
+            .as_ref()
+            .map_or(dispose::LARGE_BYTES, |state| state.msgpack.len());
+        dispose::later((config, matrix), size);
         match state {
             Ok(state) => (Some(state), diagnostics),
             Err(diagnostic) => {

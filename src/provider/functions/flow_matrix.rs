@@ -13,7 +13,7 @@ use crate::tfproto::{
 
 use super::super::output::OutputError;
 use super::super::schema::{self, SchemaError};
-use super::super::{convert, encode, limit};
+use super::super::{convert, dispose, encode, limit};
 use super::{argument_error, stopped};
 
 /// The function's name: `provider::panorama::flow_matrix`.
@@ -101,7 +101,10 @@ impl FlowMatrixFunction {
             return unknown();
         };
         let result = self.result(estate, &matrix, cancel);
-        super::super::dispose::later(matrix);
+        let size = result
+            .as_ref()
+            .map_or(dispose::LARGE_BYTES, |result| result.msgpack.len());
+        dispose::later(matrix, size);
         result
     }
 
