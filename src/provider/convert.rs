@@ -72,23 +72,10 @@ pub fn layout(
     outputs: &Type,
     options: encode::Options<'_>,
 ) -> Result<Layout, OutputError> {
-    let attributes = object_attributes(object)?;
     let mut counter = encode::Counter::default();
-    encode::write_map_header(&mut counter, attributes.len())?;
-    let mut sizes = Vec::with_capacity(attributes.len());
-    for (name, ty) in attributes {
-        encode::write_key(&mut counter, name)?;
-        let before = encode::Sink::position(&counter);
-        let output = is_output(outputs, name);
-        write_attribute(&mut counter, config, matrix, name, ty, output, options)?;
-        sizes.push((
-            name.clone(),
-            output,
-            encode::Sink::position(&counter) - before,
-        ));
-    }
+    let attributes = write_into(&mut counter, config, matrix, object, outputs, options)?;
     Ok(Layout {
-        attributes: sizes,
+        attributes,
         total: encode::Sink::position(&counter),
     })
 }
@@ -104,15 +91,32 @@ pub fn write_object(
     options: encode::Options<'_>,
     capacity: usize,
 ) -> Result<Vec<u8>, OutputError> {
-    let attributes = object_attributes(object)?;
     let mut buffer = encode::Buffer::with_capacity(capacity);
-    encode::write_map_header(&mut buffer, attributes.len())?;
-    for (name, ty) in attributes {
-        encode::write_key(&mut buffer, name)?;
-        let output = is_output(outputs, name);
-        write_attribute(&mut buffer, config, matrix, name, ty, output, options)?;
-    }
+    write_into(&mut buffer, config, matrix, object, outputs, options)?;
     Ok(buffer.into_bytes())
+}
+
+/// Writes the object to `sink`, one attribute at a time in name order; each attribute's
+/// name, whether it is an output, and the size of its value.
+fn write_into<S: encode::Sink>(
+    sink: &mut S,
+    config: Option<&Value>,
+    matrix: &FlowMatrix,
+    object: &Type,
+    outputs: &Type,
+    options: encode::Options<'_>,
+) -> Result<Vec<(String, bool, usize)>, OutputError> {
+    let attributes = object_attributes(object)?;
+    encode::write_map_header(sink, attributes.len())?;
+    let mut sizes = Vec::with_capacity(attributes.len());
+    for (name, ty) in attributes {
+        encode::write_key(sink, name)?;
+        let before = sink.position();
+        let output = is_output(outputs, name);
+        write_attribute(sink, config, matrix, name, ty, output, options)?;
+        sizes.push((name.clone(), output, sink.position() - before));
+    }
+    Ok(sizes)
 }
 
 fn object_attributes(
