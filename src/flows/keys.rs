@@ -67,9 +67,22 @@ pub fn rule_key(flow_key: &str, member: &Member) -> Known<String> {
         (Label::Sole, _) => Known::Value(flow_key.to_owned()),
         (Label::Named(name), _) => Known::Value(format!("{flow_key}#{name}")),
         (Label::Listed, Address::Known(net)) => {
+            const DIGITS: &[u8; 16] = b"0123456789abcdef";
             let digest = Sha256::digest(net.to_string().as_bytes());
-            let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
-            Known::Value(format!("{flow_key}#{}", &hex[..DIGEST_LENGTH]))
+            let mut key = String::with_capacity(flow_key.len() + 1 + DIGEST_LENGTH);
+            key.push_str(flow_key);
+            key.push('#');
+            // One hex digit per half byte, as many as the key keeps.
+            for half in 0..DIGEST_LENGTH {
+                let byte = digest[half / 2];
+                let digit = if half % 2 == 0 {
+                    byte >> 4
+                } else {
+                    byte & 0x0f
+                };
+                key.push(char::from(DIGITS[usize::from(digit)]));
+            }
+            Known::Value(key)
         }
         (Label::Listed, Address::Unknown(_)) => Known::Unknown,
     }

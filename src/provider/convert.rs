@@ -3,9 +3,10 @@
 
 use crate::flows::input::{Input, Number as InputNumber};
 use crate::flows::{self, FlowMatrix};
-use crate::tfproto::{AttributePath, Diagnostic, Step, Type, Value};
+use crate::tfproto::{msgpack, AttributePath, Diagnostic, Step, Type, Value};
 
-use super::output;
+use super::encode;
+use super::output::{self, OutputError};
 
 /// The estate as written: the configuration's `inputs` (the computed attributes, which
 /// Terraform sends as null, left out), for the engine's reader.
@@ -41,10 +42,121 @@ pub fn input(value: &Value) -> Input {
     }
 }
 
-/// The state: the configuration as given, with the computed attributes (of type
-/// `outputs`, an object type) filled in. Terraform takes only a wholly known state.
-/// Writing it gives up soon after `cancel` is set (the caller checks the token).
-pub fn state(
+/// The outermost object of a state or function result, attribute by attribute: each
+/// name with the encoded size of its value, in the order they are written (sorted).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// Each attribute's name, whether it is a computed output, and the size of its value.
+    pub attributes: Vec<(String, bool, usize)>,
+    /// Size of the whole object: header, names and values.
+    pub total: usize,
+}
+
+impl Layout {
+    /// The computed outputs with their sizes.
+    pub fn outputs(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.attributes
+            .iter()
+            .filter(|(_, output, _)| *output)
+            .map(|(name, _, size)| (name.as_str(), *size))
+    }
+}
+
+/// Measures the object `object` (the data source's state: the configuration `config` as
+/// given with the computed attributes `outputs` filled in from `matrix`; or, with no
+/// configuration, a function result) without writing it.
+pub fn layout(
+    config: Option<&Value>,
+    matrix: &FlowMatrix,
+    object: &Type,
+    outputs: &Type,
+    options: encode::Options<'_>,
+) -> Result<Layout, OutputError> {
+    let mut counter = encode::Counter::default();
+    let attributes = write_into(&mut counter, config, matrix, object, outputs, options)?;
+    Ok(Layout {
+        attributes,
+        total: encode::Sink::position(&counter),
+    })
+}
+
+/// Writes the object [`layout`] measured, as msgpack, straight from the engine's types.
+/// Terraform takes only a wholly known state: with `options.unknowns` false an unknown
+/// output is an error. Gives up soon after `options.cancel` is set.
+pub fn write_object(
+    config: Option<&Value>,
+    matrix: &FlowMatrix,
+    object: &Type,
+    outputs: &Type,
+    options: encode::Options<'_>,
+    capacity: usize,
+) -> Result<Vec<u8>, OutputError> {
+    let mut buffer = encode::Buffer::with_capacity(capacity);
+    write_into(&mut buffer, config, matrix, object, outputs, options)?;
+    Ok(buffer.into_bytes())
+}
+
+/// Writes the object to `sink`, one attribute at a time in name order; each attribute's
+/// name, whether it is an output, and the size of its value.
+fn write_into<S: encode::Sink>(
+    sink: &mut S,
+    config: Option<&Value>,
+    matrix: &FlowMatrix,
+    object: &Type,
+    outputs: &Type,
+    options: encode::Options<'_>,
+) -> Result<Vec<(String, bool, usize)>, OutputError> {
+    let attributes = object_attributes(object)?;
+    encode::write_map_header(sink, attributes.len())?;
+    let mut sizes = Vec::with_capacity(attributes.len());
+    for (name, ty) in attributes {
+        encode::write_key(sink, name)?;
+        let before = sink.position();
+        let output = is_output(outputs, name);
+        write_attribute(sink, config, matrix, name, ty, output, options)?;
+        sizes.push((name.clone(), output, sink.position() - before));
+    }
+    Ok(sizes)
+}
+
+fn object_attributes(
+    object: &Type,
+) -> Result<&std::collections::BTreeMap<String, Type>, OutputError> {
+    match object {
+        Type::Object(attributes) => Ok(attributes),
+        _ => Err(OutputError("the state's type is not an object".into())),
+    }
+}
+
+fn is_output(outputs: &Type, name: &str) -> bool {
+    matches!(outputs, Type::Object(types) if types.contains_key(name))
+}
+
+/// One attribute: a computed output from `matrix`, or the configuration's value as given
+/// (null when absent).
+fn write_attribute<S: encode::Sink>(
+    sink: &mut S,
+    config: Option<&Value>,
+    matrix: &FlowMatrix,
+    name: &str,
+    ty: &Type,
+    output: bool,
+    options: encode::Options<'_>,
+) -> Result<(), OutputError> {
+    if output {
+        return encode::write_attribute(sink, matrix, name, ty, options);
+    }
+    let value = config
+        .and_then(|config| config.get(name))
+        .unwrap_or(&Value::Null);
+    let bytes = msgpack::encode(value, ty).map_err(|e| OutputError(e.to_string()))?;
+    sink.write_all(&bytes)
+        .map_err(|e| OutputError(format!("msgpack writer failed: {e}")))
+}
+
+/// The state the old way, kept as the reference the direct writer is tested against: the
+/// configuration with the computed attributes filled in, as a [`Value`] tree.
+pub fn state_value(
     config: &Value,
     matrix: &FlowMatrix,
     outputs: &Type,

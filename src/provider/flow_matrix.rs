@@ -3,8 +3,9 @@
 use crate::flows;
 use crate::tfproto::{msgpack, tfplugin6::DynamicValue, Diagnostic, Schema, Type, Value};
 
-use super::convert;
+use super::output::OutputError;
 use super::schema::{self, SchemaError};
+use super::{convert, dispose, encode, limit};
 
 /// The data source, with its schema derived once.
 #[derive(Debug, Clone)]
@@ -13,6 +14,8 @@ pub struct FlowMatrixDataSource {
     value_type: Type,
     outputs_type: Type,
     inputs: Vec<String>,
+    /// The largest state sent: [`limit::MAX_VALUE_BYTES`].
+    max_bytes: usize,
 }
 
 impl FlowMatrixDataSource {
@@ -26,7 +29,14 @@ impl FlowMatrixDataSource {
             value_type,
             outputs_type: schema::outputs_type()?,
             inputs,
+            max_bytes: limit::MAX_VALUE_BYTES,
         })
+    }
+
+    /// The same data source sending states of at most `max_bytes` (tests reach the
+    /// limit's error with a small estate this way).
+    pub fn with_max_bytes(self, max_bytes: usize) -> Self {
+        FlowMatrixDataSource { max_bytes, ..self }
     }
 
     /// The Terraform schema.
@@ -90,16 +100,18 @@ impl FlowMatrixDataSource {
         let Some(matrix) = outcome.matrix else {
             return (None, diagnostics);
         };
-        let state =
-            convert::state(&config, &matrix, &self.outputs_type, cancel).and_then(|state| {
-                msgpack::to_dynamic_value(&state, &self.value_type).map_err(|error| {
-                    Diagnostic::error("Internal error encoding the state", error.to_string())
-                })
-            });
+        let state = self.state(&config, &matrix, cancel);
         // Cancelled while the state was written (or just before): the error says so.
         if cancel.is_cancelled() {
             return (None, vec![stopped()]);
         }
+        // The engine's outputs and the configuration are large for a large estate, and
+        // freeing them takes a while: that happens after the response is on its way. A
+        // state not written was too large (or failed): its outputs count as large.
+        let size = state
+            .as_ref()
+            .map_or(dispose::LARGE_BYTES, |state| state.msgpack.len());
+        dispose::later((config, matrix), size);
         match state {
             Ok(state) => (Some(state), diagnostics),
             Err(diagnostic) => {
@@ -107,6 +119,44 @@ impl FlowMatrixDataSource {
                 (None, diagnostics)
             }
         }
+    }
+
+    /// The new state as msgpack, written straight from the engine's outputs; an error
+    /// when it would be too large for Terraform to receive (measured before it is
+    /// written, and checked again after).
+    fn state(
+        &self,
+        config: &Value,
+        matrix: &flows::FlowMatrix,
+        cancel: &flows::CancelToken,
+    ) -> Result<DynamicValue, Diagnostic> {
+        let internal =
+            |error: OutputError| Diagnostic::error("Internal error building the state", error.0);
+        let options = encode::Options {
+            cancel,
+            unknowns: false,
+        };
+        let written = limit::write_within(
+            Some(config),
+            config,
+            matrix,
+            &self.value_type,
+            &self.outputs_type,
+            options,
+            self.max_bytes,
+            "The state of panorama_flow_matrix",
+        );
+        let bytes = match written {
+            Ok(bytes) => bytes,
+            Err(limit::NotWritten::TooLarge(summary, detail)) => {
+                return Err(Diagnostic::error(summary, detail))
+            }
+            Err(limit::NotWritten::Failed(error)) => return Err(internal(error)),
+        };
+        Ok(DynamicValue {
+            msgpack: bytes,
+            json: Vec::new(),
+        })
     }
 }
 

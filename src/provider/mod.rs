@@ -5,8 +5,11 @@
 //! ([`crate::flows`]) knows nothing of Terraform.
 
 pub mod convert;
+mod dispose;
+pub mod encode;
 pub mod flow_matrix;
 pub mod functions;
+pub mod limit;
 pub mod output;
 pub mod schema;
 mod service;

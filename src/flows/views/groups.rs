@@ -2,6 +2,7 @@
 //! App-IDs, the ports as a list, for targets whose rules take port lists (Azure NSGs, GCP
 //! firewalls, PAN-OS security rules).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{description, digest_of_text, endpoint, hex, sides, Direction, Side, MAX_DESCRIPTION};
@@ -35,21 +36,24 @@ struct PortEnd<'f> {
 /// What makes port ranges one group: the same appliance end and class of peers, the same
 /// protocol, and identical peers and App-IDs (so PAN-OS rules allow no App-ID on a port
 /// that does not carry it).
+/// The sets are borrowed from the port range's [`Gathered`]: a group of thousands of peers
+/// is never copied to be compared.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct GroupId<'f> {
+struct GroupId<'f, 'g> {
     appliance: &'f str,
     interface: &'f Option<String>,
     direction: Direction,
     peer_is_appliance: bool,
     protocol: &'f str,
-    peers: BTreeSet<String>,
-    applications: BTreeSet<&'f str>,
+    peers: &'g BTreeSet<Cow<'f, str>>,
+    applications: &'g BTreeSet<&'f str>,
 }
 
 /// What one port range on one appliance end gathers from its flows.
 #[derive(Debug, Default)]
 struct Gathered<'f> {
-    peers: BTreeSet<String>,
+    /// Peers as outputs write them; borrowed from the flow unless an interface is added.
+    peers: BTreeSet<Cow<'f, str>>,
     peer_addresses: BTreeSet<&'f Address>,
     appliance_addresses: BTreeSet<&'f Address>,
     applications: BTreeSet<&'f str>,
@@ -59,7 +63,10 @@ struct Gathered<'f> {
 
 impl<'f> Gathered<'f> {
     fn add(&mut self, side: &Side<'f>) {
-        self.peers.insert(endpoint(side.peer, side.peer_interface));
+        self.peers.insert(match side.peer_interface {
+            None => Cow::Borrowed(side.peer),
+            Some(_) => Cow::Owned(endpoint(side.peer, side.peer_interface)),
+        });
         self.peer_addresses
             .extend(side.peer_addresses.iter().map(|m| &m.address));
         self.appliance_addresses.extend(
@@ -74,13 +81,20 @@ impl<'f> Gathered<'f> {
         self.flow_keys.insert(&side.flow.key);
     }
 
-    fn merge(&mut self, other: Gathered<'f>) {
-        self.peers.extend(other.peers);
-        self.peer_addresses.extend(other.peer_addresses);
-        self.appliance_addresses.extend(other.appliance_addresses);
-        self.applications.extend(other.applications);
-        self.purposes.extend(other.purposes);
-        self.flow_keys.extend(other.flow_keys);
+    /// Everything `parts` gathered.
+    fn union(parts: &[&Gathered<'f>]) -> Gathered<'f> {
+        let mut all = Gathered::default();
+        for part in parts {
+            all.peers.extend(part.peers.iter().cloned());
+            all.peer_addresses
+                .extend(part.peer_addresses.iter().copied());
+            all.appliance_addresses
+                .extend(part.appliance_addresses.iter().copied());
+            all.applications.extend(part.applications.iter().copied());
+            all.purposes.extend(part.purposes.iter().copied());
+            all.flow_keys.extend(part.flow_keys.iter().copied());
+        }
+        all
     }
 }
 
@@ -106,8 +120,9 @@ pub(super) fn grouped_rules(
         by_ports.entry(end).or_default().add(&side);
     }
     // ... then the port ranges that share identical peers and App-IDs.
-    let mut groups: BTreeMap<GroupId<'_>, (Vec<(u16, u16)>, Gathered<'_>)> = BTreeMap::new();
-    for (end, gathered) in by_ports {
+    type Parts<'f, 'g> = (Vec<(u16, u16)>, Vec<&'g Gathered<'f>>);
+    let mut groups: BTreeMap<GroupId<'_, '_>, Parts<'_, '_>> = BTreeMap::new();
+    for (end, gathered) in &by_ports {
         cancel.check()?;
         let id = GroupId {
             appliance: end.appliance,
@@ -115,25 +130,33 @@ pub(super) fn grouped_rules(
             direction: end.direction,
             peer_is_appliance: end.peer_is_appliance,
             protocol: end.protocol,
-            peers: gathered.peers.clone(),
-            applications: gathered.applications.clone(),
+            peers: &gathered.peers,
+            applications: &gathered.applications,
         };
-        let (ports, all) = groups.entry(id).or_default();
+        let (ports, parts) = groups.entry(id).or_default();
         ports.push(end.ports);
-        all.merge(gathered);
+        parts.push(gathered);
     }
     let mut rules: Vec<GroupedRule> = Vec::with_capacity(groups.len());
-    for (id, (ports, gathered)) in groups {
+    for (id, (ports, parts)) in &groups {
         cancel.check()?;
-        rules.push(grouped_rule(&id, &ports, &gathered));
+        let rule = match parts.as_slice() {
+            [one] => grouped_rule(id, ports, one),
+            parts => grouped_rule(id, ports, &Gathered::union(parts)),
+        };
+        rules.push(rule);
     }
     rules.sort_by(|a, b| a.key.cmp(&b.key));
     assign_priorities(&mut rules);
     Ok(rules)
 }
 
-fn grouped_rule(id: &GroupId<'_>, ports: &[(u16, u16)], gathered: &Gathered<'_>) -> GroupedRule {
-    let peers: Vec<String> = id.peers.iter().cloned().collect();
+fn grouped_rule(
+    id: &GroupId<'_, '_>,
+    ports: &[(u16, u16)],
+    gathered: &Gathered<'_>,
+) -> GroupedRule {
+    let peers: Vec<String> = id.peers.iter().map(|peer| peer.to_string()).collect();
     let ports: Vec<String> = ports
         .iter()
         .map(|&(from, to)| port_range(from, to))
@@ -197,9 +220,12 @@ fn by_family(addresses: &BTreeSet<&Address>) -> (Known<Vec<String>>, Known<Vec<S
 /// "purposes from/to peers", or "from/to N peers" when the names would not fit.
 fn group_description(purposes: &str, direction: Direction, peers: &[String]) -> String {
     let preposition = direction.preposition();
-    let full = format!("{purposes} {preposition} {}", peers.join(" "));
-    if full.chars().count() <= MAX_DESCRIPTION {
-        description(&full)
+    let lead = format!("{purposes} {preposition} ");
+    // Counted before it is written: a group can have thousands of peers.
+    let names = peers.iter().map(|peer| peer.chars().count()).sum::<usize>();
+    let length = lead.chars().count() + names + peers.len().saturating_sub(1);
+    if length <= MAX_DESCRIPTION {
+        description(&format!("{lead}{}", peers.join(" ")))
     } else {
         description(&format!("{purposes} {preposition} {} peers", peers.len()))
     }
@@ -211,7 +237,7 @@ fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 
 /// A name valid for GCP firewalls (`[a-z]([-a-z0-9]*[a-z0-9])?`, at most 63) and Azure
 /// rules: readable words from the group, then 8 hex digits of its key for uniqueness.
-fn name(id: &GroupId<'_>, key: &str) -> String {
+fn name(id: &GroupId<'_, '_>, key: &str) -> String {
     let (kind, appliance) = id.appliance.split_once('.').unwrap_or(("", id.appliance));
     let kind = match kind {
         "panorama" => "pano",

@@ -109,8 +109,19 @@ fn merged(
             None => {}
         }
     }
-    rules.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(Known::Value(rules))
+    Ok(Known::Value(sorted_by_key(rules)))
+}
+
+/// `rules` in key order (stable). Each rule moves once: sorting the rules themselves
+/// would move hundreds of bytes per comparison step for a large estate.
+fn sorted_by_key(rules: Vec<Rule>) -> Vec<Rule> {
+    let mut order: Vec<usize> = (0..rules.len()).collect();
+    order.sort_by(|&a, &b| rules[a].key.cmp(&rules[b].key));
+    let mut slots: Vec<Option<Rule>> = rules.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|index| slots.get_mut(index).and_then(Option::take))
+        .collect()
 }
 
 /// The rule of the parts of one target. Parts with unknown keys have unknown addresses,
@@ -194,6 +205,21 @@ mod tests {
 
     fn names(n: usize) -> Vec<String> {
         (0..n).map(|i| format!("firewall.group-{i}")).collect()
+    }
+
+    #[test]
+    fn rules_sort_by_key_keeping_equal_keys_in_order() {
+        let rule = |key: &str, peer: &str| Rule {
+            key: key.into(),
+            peer: peer.into(),
+            ..Rule::default()
+        };
+        let sorted = sorted_by_key(vec![rule("b", "1"), rule("a", "2"), rule("b", "3")]);
+        let seen: Vec<(&str, &str)> = sorted
+            .iter()
+            .map(|r| (r.key.as_str(), r.peer.as_str()))
+            .collect();
+        assert_eq!(seen, [("a", "2"), ("b", "1"), ("b", "3")]);
     }
 
     #[test]

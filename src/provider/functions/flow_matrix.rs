@@ -7,10 +7,13 @@
 //! unknown addresses give a result whose keys and lengths are known.
 
 use crate::flows;
-use crate::tfproto::{Function, FunctionError, Parameter, Type, Value};
+use crate::tfproto::{
+    msgpack, tfplugin6::DynamicValue, Function, FunctionError, Parameter, Type, Value,
+};
 
+use super::super::output::OutputError;
 use super::super::schema::{self, SchemaError};
-use super::super::{convert, output};
+use super::super::{convert, dispose, encode, limit};
 use super::{argument_error, stopped};
 
 /// The function's name: `provider::panorama::flow_matrix`.
@@ -68,18 +71,24 @@ impl FlowMatrixFunction {
         &self.definition
     }
 
-    /// The outputs for the estate in `arguments` (one value), or [`stopped`] soon after
-    /// `cancel` is set.
+    /// The outputs for the estate in `arguments` (one value), as msgpack written straight
+    /// from the engine's types, or [`stopped`] soon after `cancel` is set. A result too
+    /// large for Terraform to receive is an error naming a selection that fits.
     pub fn call(
         &self,
         arguments: &[Value],
         cancel: &flows::CancelToken,
-    ) -> Result<Value, FunctionError> {
+    ) -> Result<DynamicValue, FunctionError> {
+        let returns = &self.definition.returns;
+        let unknown = || {
+            msgpack::to_dynamic_value(&Value::Unknown, returns)
+                .map_err(|error| FunctionError::internal(error.to_string()))
+        };
         let [estate] = arguments else {
             return Err(FunctionError::internal("flow_matrix takes one argument."));
         };
         if estate.is_unknown() {
-            return Ok(Value::Unknown);
+            return unknown();
         }
         let Ok(outcome) = flows::compute_input_cancellable(&convert::input(estate), cancel) else {
             return Err(stopped());
@@ -89,9 +98,29 @@ impl FlowMatrixFunction {
         }
         let Some(matrix) = outcome.matrix else {
             // A value other than an address is unknown: wait for it.
-            return Ok(Value::Unknown);
+            return unknown();
         };
-        output::to_value_cancellable(&matrix, &self.definition.returns, cancel).map_err(|error| {
+        let result = self.result(estate, &matrix, cancel);
+        let size = result
+            .as_ref()
+            .map_or(dispose::LARGE_BYTES, |result| result.msgpack.len());
+        dispose::later(matrix, size);
+        result
+    }
+
+    /// The result for `matrix`, measured before it is written.
+    fn result(
+        &self,
+        estate: &Value,
+        matrix: &flows::FlowMatrix,
+        cancel: &flows::CancelToken,
+    ) -> Result<DynamicValue, FunctionError> {
+        let returns = &self.definition.returns;
+        let options = encode::Options {
+            cancel,
+            unknowns: true,
+        };
+        let failed = |error: OutputError| {
             // The writer fails once the token is set; the token tells it from a bug.
             if cancel.is_cancelled() {
                 return stopped();
@@ -99,6 +128,27 @@ impl FlowMatrixFunction {
             FunctionError::internal(format!(
                 "The result could not be built: {error}. This is a bug in the provider: please report it with the configuration."
             ))
+        };
+        let written = limit::write_within(
+            None,
+            estate.concrete(),
+            matrix,
+            returns,
+            returns,
+            options,
+            limit::MAX_VALUE_BYTES,
+            "The result of flow_matrix",
+        );
+        let bytes = match written {
+            Ok(bytes) => bytes,
+            Err(limit::NotWritten::TooLarge(summary, detail)) => {
+                return Err(FunctionError::argument(0, format!("{summary}: {detail}")))
+            }
+            Err(limit::NotWritten::Failed(error)) => return Err(failed(error)),
+        };
+        Ok(DynamicValue {
+            msgpack: bytes,
+            json: Vec::new(),
         })
     }
 }
@@ -152,15 +202,17 @@ mod tests {
     fn an_unknown_estate_gives_an_unknown_result() {
         let function = FlowMatrixFunction::new().unwrap();
         let cancel = flows::CancelToken::new();
+        let unknown = msgpack::to_dynamic_value(&Value::Unknown, &function.definition().returns);
         assert_eq!(
             function.call(&[Value::Unknown], &cancel),
-            Ok(Value::Unknown)
+            Ok(unknown.unwrap())
         );
         let typed = Value::Dynamic(
             Type::object([("panorama", Type::Dynamic)]),
             Box::new(Value::Unknown),
         );
-        assert_eq!(function.call(&[typed], &cancel), Ok(Value::Unknown));
+        let result = function.call(&[typed], &cancel).unwrap();
+        assert_eq!(result.msgpack, [0xd4, 0, 0]);
     }
 
     #[test]
@@ -171,7 +223,10 @@ mod tests {
         });
         let (_, estate) = Type::of_literal(&json);
         let cancel = flows::CancelToken::new();
-        let computed = function.call(std::slice::from_ref(&estate), &cancel);
+        let computed = function
+            .call(std::slice::from_ref(&estate), &cancel)
+            .unwrap();
+        let computed = msgpack::decode_dynamic_value(&computed, &function.definition().returns);
         assert!(matches!(computed, Ok(Value::Object(_))), "{computed:?}");
         cancel.cancel();
         assert_eq!(function.call(&[estate], &cancel), Err(stopped()));

@@ -84,8 +84,10 @@ impl Functions {
                 ))
             })?;
         let values = decode(definition, arguments)?;
+        // flow_matrix writes its (possibly large) result straight to msgpack; the others
+        // return a value tree.
         let result = match name {
-            flow_matrix::NAME => self.flow_matrix.call(&values, cancel),
+            flow_matrix::NAME => return self.flow_matrix.call(&values, cancel),
             audit::NAME => self.audit.call(&values, cancel),
             _ => self.chunk_rules.call(&values, cancel),
         }?;
