@@ -10,3 +10,6 @@ fn main() -> std::process::ExitCode {
     }
     cli::main()
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -185,3 +185,6 @@ fn reset_peak_rss() -> Result<(), String> {
     std::fs::write("/proc/self/clear_refs", "5")
         .map_err(|e| format!("cannot reset the peak RSS through /proc/self/clear_refs: {e}"))
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
