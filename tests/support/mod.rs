@@ -168,7 +168,8 @@ pub fn aws_mirror(what: &str) -> Option<PathBuf> {
         // Straight to stderr: the test harness captures eprintln! of passing tests.
         let _ = writeln!(
             std::io::stderr(),
-            "SKIPPED: the {what} (no hashicorp/aws {AWS_VERSION} at {}); {how}",
+            "SKIPPED: every test in this file that needs hashicorp/aws {AWS_VERSION}, such as the {what} \
+             (no mirror at {}); {how}",
             package.display()
         );
     });
