@@ -41,7 +41,10 @@ fn refuses_to_serve_with_a_wrong_magic_cookie() {
     assert!(out.stdout.is_empty(), "no handshake with a wrong cookie");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("Terraform plugin"), "{stderr}");
-    assert!(stderr.contains("not meant to be run directly"), "{stderr}");
+    assert!(
+        stderr.contains("without TF_PLUGIN_MAGIC_COOKIE"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -27,7 +27,8 @@ pub struct StartConfig {
 /// Why the process cannot start as a plugin. Displayed to the user on stderr.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StartError {
-    /// The magic cookie is missing or wrong: someone ran the binary by hand.
+    /// The magic cookie is missing or wrong: not Terraform's start (a person who sets no
+    /// cookie at all gets the command line before this check).
     NotLaunchedByTerraform,
     /// Terraform offered protocol versions, none of them 6.
     UnsupportedProtocol(String),
@@ -40,9 +41,10 @@ impl fmt::Display for StartError {
         match self {
             StartError::NotLaunchedByTerraform => write!(
                 f,
-                "This binary is a Terraform plugin (the panorama provider). It is not meant \
-                 to be run directly: Terraform starts it when a configuration uses the \
-                 provider. Run `terraform plan` or `terraform apply` instead."
+                "The magic cookie TF_PLUGIN_MAGIC_COOKIE is missing or not Terraform's: this \
+                 binary serves as a Terraform plugin (the panorama provider) only when \
+                 Terraform starts it. For its command line, run it without \
+                 TF_PLUGIN_MAGIC_COOKIE: `terraform-provider-panorama --help`."
             ),
             StartError::UnsupportedProtocol(offered) => write!(
                 f,
