@@ -13,8 +13,8 @@ const HEADER: &str = "| Source | Source addresses | Destination | Destination ad
 /// One row per flow, sorted for reading: by source, destination, protocol and port
 /// (numerically, where flow keys sort ports as text). Endpoints show their interface
 /// (`panorama.primary@eth1`); an empty address list reads "not declared".
-pub(super) fn table(flows: &[Flow], cancel: &CancelToken) -> Result<String, Cancelled> {
-    let mut rows: Vec<&Flow> = flows.iter().collect();
+pub(super) fn table(flows: &[&Flow], cancel: &CancelToken) -> Result<String, Cancelled> {
+    let mut rows: Vec<&Flow> = flows.to_vec();
     rows.sort_by_key(|f| {
         let source = (&f.source, &f.source_interface);
         let destination = (&f.destination, &f.destination_interface);

@@ -25,10 +25,10 @@ type Ports<'f> = (&'f str, u16, u16);
 
 /// A `flowchart LR` diagram (without the Markdown fence). Node ids are positions in the
 /// sorted endpoint list, so names never clash with Mermaid's keywords.
-pub(super) fn diagram(flows: &[Flow], cancel: &CancelToken) -> Result<String, Cancelled> {
+pub(super) fn diagram(flows: &[&Flow], cancel: &CancelToken) -> Result<String, Cancelled> {
     let mut endpoints: BTreeMap<&str, &str> = BTreeMap::new();
     let mut arrows: BTreeMap<(&str, &str), BTreeSet<Ports<'_>>> = BTreeMap::new();
-    for flow in flows {
+    for &flow in flows {
         cancel.check()?;
         endpoints.insert(&flow.source, &flow.source_kind);
         endpoints.insert(&flow.destination, &flow.destination_kind);

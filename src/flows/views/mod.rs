@@ -9,17 +9,24 @@ mod markdown;
 mod mermaid;
 mod rules;
 
+use std::thread::{self, Scope, ScopedJoinHandle};
+
 use sha2::{Digest, Sha256};
 
 use super::cancel::{CancelToken, Cancelled};
 use super::estate::{AddressSet, Member};
 use super::expand::{Expanded, Kind};
 use super::known::Known;
-use super::matrix::{endpoint_label, Flow, FlowMatrix};
+use super::matrix::{endpoint_label, Flow, FlowMatrix, GroupedRule, Rule};
 use super::selection::{Selection, View};
 
 /// Longest rule description AWS security group rules (and Azure NSG rules) accept.
 pub const MAX_DESCRIPTION: usize = 140;
+
+/// Flows from which a read builds its views on several threads. Below it, starting
+/// threads costs more than it saves; above it, the views of a large estate take seconds
+/// on one core.
+const PARALLEL_FROM: usize = 1_000;
 
 /// Builds the outputs `selection` asks for from the sorted flow list, unless `cancel` is
 /// set on the way; the others are `None` and cost nothing. Outputs that need an address
@@ -29,39 +36,192 @@ pub const MAX_DESCRIPTION: usize = 140;
 /// it: per-CIDR rules merge only within one appliance interface, so they are built from
 /// the selected appliances' sides alone; grouped rules take priorities over the whole
 /// set, so every group is built and the filter applies after.
+///
+/// Each view is a pure function of the flows, so from [`PARALLEL_FROM`] flows they are
+/// built side by side on scoped threads: the outputs are the same, only sooner.
 pub fn matrix(
     expanded: Vec<Expanded>,
     selection: &Selection,
     cancel: &CancelToken,
 ) -> Result<FlowMatrix, Cancelled> {
+    let views = match expanded.len() >= PARALLEL_FROM {
+        true => views_in_parallel(&expanded, selection, cancel),
+        false => views_in_turn(&expanded, selection, cancel),
+    }?;
+    let flows = selection.wants(View::Flows).then(|| {
+        expanded
+            .into_iter()
+            .map(|e| e.flow)
+            .filter(|flow| selection.keeps_flow(flow))
+            .collect()
+    });
+    Ok(FlowMatrix {
+        id: views.id,
+        flows,
+        ingress_rules: views.ingress_rules,
+        egress_rules: views.egress_rules,
+        grouped_rules: views.grouped_rules,
+        flows_markdown: views.flows_markdown,
+        flows_mermaid: views.flows_mermaid,
+    })
+}
+
+/// Every output of [`FlowMatrix`] but the flows, which move out of the flow list last.
+#[derive(Debug, PartialEq)]
+struct Views {
+    id: Known<String>,
+    ingress_rules: Option<Known<Vec<Rule>>>,
+    egress_rules: Option<Known<Vec<Rule>>>,
+    grouped_rules: Option<Vec<GroupedRule>>,
+    flows_markdown: Option<Known<String>>,
+    flows_mermaid: Option<String>,
+}
+
+/// What [`texts`] builds: the id and the views of the flows themselves.
+type Texts = (Known<String>, Option<Known<String>>, Option<String>);
+
+/// The views one after the other on this thread, per-CIDR rules in one pass for both
+/// directions.
+fn views_in_turn(
+    expanded: &[Expanded],
+    selection: &Selection,
+    cancel: &CancelToken,
+) -> Result<Views, Cancelled> {
     let (ingress, egress) = (
         selection.wants(View::IngressRules),
         selection.wants(View::EgressRules),
     );
-    let (ingress_rules, egress_rules) = if ingress || egress {
-        let wanted = |direction: Direction, appliance: &str| {
+    let (ingress_rules, egress_rules) = match ingress || egress {
+        true => {
+            let wanted = |direction: Direction, appliance: &str| {
+                let view = match direction {
+                    Direction::Ingress => ingress,
+                    Direction::Egress => egress,
+                };
+                view && selection.keeps_appliance(appliance)
+            };
+            let (ingress_rules, egress_rules) = rules::rules(expanded, wanted, cancel)?;
+            (
+                ingress.then_some(ingress_rules),
+                egress.then_some(egress_rules),
+            )
+        }
+        false => (None, None),
+    };
+    let grouped_rules = grouped(expanded, selection, cancel)?;
+    let (id, flows_markdown, flows_mermaid) = texts(expanded, selection, cancel)?;
+    Ok(Views {
+        id,
+        ingress_rules,
+        egress_rules,
+        grouped_rules,
+        flows_markdown,
+        flows_mermaid,
+    })
+}
+
+/// The views side by side: the rules of each direction, the grouped rules and the texts
+/// each on a thread of their own. Every thread checks `cancel`, so all of them stop soon
+/// once it is set.
+fn views_in_parallel(
+    expanded: &[Expanded],
+    selection: &Selection,
+    cancel: &CancelToken,
+) -> Result<Views, Cancelled> {
+    let direction = move |direction: Direction| {
+        move || -> Result<Option<Known<Vec<Rule>>>, Cancelled> {
             let view = match direction {
+                Direction::Ingress => View::IngressRules,
+                Direction::Egress => View::EgressRules,
+            };
+            if !selection.wants(view) {
+                return Ok(None);
+            }
+            let wanted = |side: Direction, appliance: &str| {
+                side == direction && selection.keeps_appliance(appliance)
+            };
+            let (ingress, egress) = rules::rules(expanded, wanted, cancel)?;
+            Ok(Some(match direction {
                 Direction::Ingress => ingress,
                 Direction::Egress => egress,
-            };
-            view && selection.keeps_appliance(appliance)
-        };
-        let (ingress_rules, egress_rules) = rules::rules(&expanded, wanted, cancel)?;
-        (
-            ingress.then_some(ingress_rules),
-            egress.then_some(egress_rules),
-        )
-    } else {
-        (None, None)
-    };
-    let grouped_rules = match selection.wants(View::GroupedRules) {
-        true => {
-            let mut grouped = groups::grouped_rules(&expanded, cancel)?;
-            grouped.retain(|rule| selection.keeps_appliance(&rule.appliance));
-            Some(grouped)
+            }))
         }
-        false => None,
     };
+    thread::scope(|scope| {
+        let ingress = start(scope, direction(Direction::Ingress));
+        let egress = start(scope, direction(Direction::Egress));
+        let grouped = start(scope, move || grouped(expanded, selection, cancel));
+        // This thread builds the texts rather than wait.
+        let texts = texts(expanded, selection, cancel);
+        let (ingress_rules, egress_rules, grouped_rules) =
+            (ingress.join(), egress.join(), grouped.join());
+        let (id, flows_markdown, flows_mermaid) = texts?;
+        Ok(Views {
+            id,
+            ingress_rules: ingress_rules?,
+            egress_rules: egress_rules?,
+            grouped_rules: grouped_rules?,
+            flows_markdown,
+            flows_mermaid,
+        })
+    })
+}
+
+/// A view being built: on a thread of its own, or already built when no thread could be
+/// started.
+enum Task<'scope, T> {
+    Running(ScopedJoinHandle<'scope, T>),
+    Built(T),
+}
+
+/// Starts `build` on a thread of `scope`, or runs it here when the system has no thread
+/// to give: the result is the same either way. `build` borrows only, so it is `Copy` and
+/// still at hand when the thread could not take it.
+fn start<'scope, T, F>(scope: &'scope Scope<'scope, '_>, build: F) -> Task<'scope, T>
+where
+    F: FnOnce() -> T + Copy + Send + 'scope,
+    T: Send + 'scope,
+{
+    match thread::Builder::new().spawn_scoped(scope, build) {
+        Ok(handle) => Task::Running(handle),
+        Err(_) => Task::Built(build()),
+    }
+}
+
+impl<T> Task<'_, T> {
+    /// The built view. A panic in a view's thread carries on in this one, exactly as it
+    /// would have had the view been built here.
+    fn join(self) -> T {
+        match self {
+            Task::Running(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Task::Built(view) => view,
+        }
+    }
+}
+
+/// The grouped rules, when the selection wants them, of the selected appliances.
+fn grouped(
+    expanded: &[Expanded],
+    selection: &Selection,
+    cancel: &CancelToken,
+) -> Result<Option<Vec<GroupedRule>>, Cancelled> {
+    if !selection.wants(View::GroupedRules) {
+        return Ok(None);
+    }
+    let mut grouped = groups::grouped_rules(expanded, cancel)?;
+    grouped.retain(|rule| selection.keeps_appliance(&rule.appliance));
+    Ok(Some(grouped))
+}
+
+/// The id of the estate's flows and the Markdown and Mermaid views the selection wants,
+/// of the selected flows.
+fn texts(
+    expanded: &[Expanded],
+    selection: &Selection,
+    cancel: &CancelToken,
+) -> Result<Texts, Cancelled> {
     let addresses_known =
         |f: &Flow| f.source_addresses.is_known() && f.destination_addresses.is_known();
     // The id identifies the estate's flows, whatever the selection.
@@ -73,24 +233,16 @@ pub fn matrix(
         selection.wants(View::FlowsMarkdown),
         selection.wants(View::FlowsMermaid),
     );
-    if !(selection.wants(View::Flows) || markdown || mermaid) {
-        return Ok(FlowMatrix {
-            id,
-            flows: None,
-            ingress_rules,
-            egress_rules,
-            grouped_rules,
-            flows_markdown: None,
-            flows_mermaid: None,
-        });
+    if !(markdown || mermaid) {
+        return Ok((id, None, None));
     }
-    let flows: Vec<Flow> = expanded
-        .into_iter()
-        .map(|e| e.flow)
+    let flows: Vec<&Flow> = expanded
+        .iter()
+        .map(|e| &e.flow)
         .filter(|flow| selection.keeps_flow(flow))
         .collect();
     let flows_markdown = match markdown {
-        true if flows.iter().all(addresses_known) => {
+        true if flows.iter().all(|flow| addresses_known(flow)) => {
             Some(Known::Value(markdown::table(&flows, cancel)?))
         }
         true => Some(Known::Unknown),
@@ -100,15 +252,7 @@ pub fn matrix(
         true => Some(mermaid::diagram(&flows, cancel)?),
         false => None,
     };
-    Ok(FlowMatrix {
-        id,
-        flows: selection.wants(View::Flows).then_some(flows),
-        ingress_rules,
-        egress_rules,
-        grouped_rules,
-        flows_markdown,
-        flows_mermaid,
-    })
+    Ok((id, flows_markdown, flows_mermaid))
 }
 
 /// Which way traffic crosses the appliance a rule protects.

@@ -1,7 +1,12 @@
 //! The selection: each output computed alone equals the same output computed with every
 //! other, and the appliance filter keeps rules identical to the unfiltered ones.
 
+use std::collections::BTreeSet;
+
 use serde_json::json;
+
+use super::{views_in_parallel, views_in_turn, Views};
+use crate::flows::cancel::{CancelToken, Cancelled};
 
 use crate::flows::config::EstateConfig;
 use crate::flows::selection::View;
@@ -211,4 +216,65 @@ fn a_selection_not_known_yet_waits_for_its_value() {
     assert_eq!(outcome.matrix, None);
     assert_eq!(outcome.diagnostics, []);
     assert_eq!(crate::flows::check_input(&input), []);
+}
+
+/// The views of `selection` over `firewalls` firewall groups (none: the estate's own),
+/// built on threads and in turn, with `cancel`.
+fn both_ways(
+    selection: serde_json::Value,
+    firewalls: usize,
+    cancel: &CancelToken,
+) -> (Result<Views, Cancelled>, Result<Views, Cancelled>) {
+    let mut config = estate(selection);
+    if firewalls > 0 {
+        let groups: serde_json::Map<String, serde_json::Value> = (0..firewalls)
+            .map(|i| {
+                let group = json!({
+                    "version": "10.1",
+                    "addresses": [format!("10.{}.{}.0/24", 100 + i / 250, i % 250)],
+                    "collector_group": if i % 2 == 0 { "east" } else { "west" },
+                });
+                (format!("group-{i}"), group)
+            })
+            .collect();
+        let mut written = serde_json::to_value(&config).expect("serialises");
+        written["firewalls"] = serde_json::Value::Object(groups);
+        config = serde_json::from_value(written).expect("the estate fits the model");
+    }
+    let (flows, diagnostics) =
+        crate::flows::analyse(&config, &BTreeSet::new(), &CancelToken::new()).expect("runs");
+    let (flows, selection) = flows.unwrap_or_else(|| panic!("no flows: {diagnostics:?}"));
+    (
+        views_in_parallel(&flows, &selection, cancel),
+        views_in_turn(&flows, &selection, cancel),
+    )
+}
+
+#[test]
+fn views_built_on_threads_equal_views_built_in_turn() {
+    let selections = [
+        json!({}),
+        json!({ "views": ["egress_rules", "grouped_rules", "flows_mermaid"] }),
+        json!({ "views": ["ingress_rules", "flows_markdown"], "appliances": ["panorama.*"] }),
+    ];
+    for selection in selections {
+        for firewalls in [0, 300] {
+            let (parallel, in_turn) = both_ways(selection.clone(), firewalls, &CancelToken::new());
+            let in_turn = in_turn.expect("not cancelled");
+            assert!(in_turn.id.is_known(), "{selection}");
+            assert_eq!(
+                parallel,
+                Ok(in_turn),
+                "{selection}, {firewalls} firewall groups"
+            );
+        }
+    }
+}
+
+#[test]
+fn views_built_on_threads_stop_when_cancelled() {
+    let cancel = CancelToken::new();
+    cancel.cancel();
+    let (parallel, in_turn) = both_ways(json!({}), 300, &cancel);
+    assert_eq!((parallel, in_turn), (Err(Cancelled), Err(Cancelled)));
 }
